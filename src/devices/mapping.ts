@@ -1,0 +1,66 @@
+/**
+ * How memories and multipliers map onto Xilinx 7-series primitives. These are counting rules, not estimates:
+ * the storage resolver uses them to place 'auto' memories and multipliers within the budget, and the estimator
+ * uses the same functions, so a decision and its cost cannot disagree.
+ */
+
+/** Simple-dual-port RAMB18E1 shapes (UG473): depth × width. Widths 9/18/36 include parity bits. */
+const BRAM18_SHAPES: readonly (readonly [depth: number, width: number])[] = [
+  [16384, 1],
+  [8192, 2],
+  [4096, 4],
+  [2048, 9],
+  [1024, 18],
+  [512, 36],
+];
+
+/** Fewest RAMB18E1 holding a depth × width memory: the best single aspect ratio, tiled. */
+export function bram18Count(depth: number, width: number): number {
+  if (depth <= 0 || width <= 0) return 0;
+  let best = Infinity;
+  for (const [d, w] of BRAM18_SHAPES) best = Math.min(best, Math.ceil(depth / d) * Math.ceil(width / w));
+  return best;
+}
+
+/**
+ * LUTs of a LUTRAM memory with one write and one read port (simple dual port, as the layer buffers are).
+ * Depth ≤ 32: RAM32M, 32 × 6 bits per 4 LUTs. Depth ≤ 64: RAM64M, 64 × 3 bits per 4 LUTs. Deeper: banks of
+ * RAM64M plus a read multiplexer (one LUT6 per 4 inputs per bit, the rest in MUXF7/MUXF8).
+ */
+export function lutramLuts(depth: number, width: number): { memory: number; readMux: number } {
+  if (depth <= 0 || width <= 0) return { memory: 0, readMux: 0 };
+  if (depth <= 32) return { memory: 4 * Math.ceil(width / 6), readMux: 0 };
+  const banks = Math.ceil(depth / 64);
+  const memory = 4 * Math.ceil(width / 3) * banks;
+  return { memory, readMux: banks > 1 ? width * Math.ceil(banks / 4) : 0 };
+}
+
+/** DSP48E1 multiplier port limits for signed operands (A: 25 bits, B: 18 bits). */
+export const DSP_A_BITS = 25;
+export const DSP_B_BITS = 18;
+/** yosys leaves products narrower than this (result width) in LUTs even when DSPs are allowed. */
+export const DSP_MIN_PRODUCT_BITS = 9;
+
+/**
+ * DSP48E1 slices for a signed a × b multiplier. The wider operand goes to the 25-bit port; operands that do
+ * not fit are split into 24- and 17-bit unsigned chunks (plus the sign chunk), one slice per partial product.
+ */
+export function dspCount(aBits: number, bBits: number): number {
+  const wide = Math.max(aBits, bBits);
+  const narrow = Math.min(aBits, bBits);
+  if (wide + narrow < DSP_MIN_PRODUCT_BITS) return 0;
+  const chunks = (bits: number, port: number) => (bits <= port ? 1 : 1 + Math.ceil((bits - port) / (port - 1)));
+  return chunks(wide, DSP_A_BITS) * chunks(narrow, DSP_B_BITS);
+}
+
+/** Bits of a signed number able to hold every integer in [-maxAbs, maxAbs]. */
+export function signedBitsFor(maxAbs: bigint): number {
+  let bits = 1;
+  while ((1n << BigInt(bits - 1)) - 1n < maxAbs) bits++;
+  return bits;
+}
+
+/** Bits of an unsigned counter or address able to hold values 0..n-1 (at least 1). */
+export function addressBits(n: number): number {
+  return Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
+}

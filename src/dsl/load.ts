@@ -1,0 +1,105 @@
+/**
+ * Finds and loads the user's config. cosmiconfig does the search (fpga.config.ts/.mts/.js/.mjs, then a
+ * "fpga" key in package.json, from the working directory up to the project root); jiti loads the modules,
+ * so a TypeScript config can import its own local helpers. `kiln-fpga` imports inside the config resolve to
+ * the running kiln, so examples work without installing the package into themselves.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { createJiti } from 'jiti';
+import { diagnostic, fail, isKilnError, KilnError } from './diagnostics.js';
+import type { ConfigEnv } from './types.js';
+
+export const MODULE_NAME = 'fpga';
+export const CONFIG_FILES = ['fpga.config.ts', 'fpga.config.mts', 'fpga.config.js', 'fpga.config.mjs'] as const;
+
+export interface LoadedConfig {
+  /** The exported value, after calling it with the env when it is a function. */
+  readonly config: unknown;
+  /** Absolute path of the file it came from. */
+  readonly filepath: string;
+  /** Text of that file, for locating diagnostics. */
+  readonly source: string;
+}
+
+export interface LoadOptions {
+  /** Explicit config path (`--config`); skips the search. */
+  configPath?: string;
+  /** Where the search starts. Default: the working directory. */
+  cwd?: string;
+  env?: ConfigEnv;
+}
+
+/** Path of kiln's own public entry, matching how this module runs (src under tests, dist when built). */
+function kilnEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return join(dirname(here), '..', here.endsWith('.ts') ? 'index.ts' : 'index.js');
+}
+
+const importModule: Loader = async (filepath) => {
+  const jiti = createJiti(pathToFileURL(filepath).href, {
+    alias: { 'kiln-fpga': kilnEntry() },
+    moduleCache: false,
+    fsCache: false,
+    interopDefault: true,
+  });
+  return jiti.import(filepath, { default: true });
+};
+
+export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const env: ConfigEnv = options.env ?? { command: 'build', mode: 'production' };
+  const explorer = cosmiconfig(MODULE_NAME, {
+    searchPlaces: [...CONFIG_FILES, 'package.json'],
+    searchStrategy: 'project',
+    cache: false,
+    loaders: { '.ts': importModule, '.mts': importModule, '.js': importModule, '.mjs': importModule },
+  });
+
+  let found: { config: unknown; filepath: string } | null;
+  try {
+    if (options.configPath !== undefined) {
+      const p = resolve(cwd, options.configPath);
+      if (!existsSync(p)) fail('KILN_E_CONFIG_NOT_FOUND', [], `config file not found: ${p}`, '--config takes a path to fpga.config.ts (or .mts/.js/.mjs/.json)');
+      found = await explorer.load(p);
+    } else {
+      found = await explorer.search(cwd);
+    }
+  } catch (err) {
+    if (isKilnError(err)) throw err;
+    throw loadError(err, options.configPath ? resolve(cwd, options.configPath) : cwd);
+  }
+  if (!found) {
+    fail('KILN_E_CONFIG_NOT_FOUND', [], `no ${CONFIG_FILES.join(', ')} or "fpga" key in package.json found from ${cwd} up to the project root`, 'create fpga.config.ts or pass --config PATH');
+  }
+  const source = readFileSync(found.filepath, 'utf8');
+  let config = found.config;
+  // cosmiconfig treats an empty export as "no config"; a function export receives the env.
+  if (typeof config === 'function') {
+    try {
+      config = await (config as (e: ConfigEnv) => unknown)(env);
+    } catch (err) {
+      throw loadError(err, found.filepath);
+    }
+  }
+  return { config, filepath: found.filepath, source };
+}
+
+function loadError(err: unknown, file: string): KilnError {
+  if (isKilnError(err)) return err;
+  const e = err as { message?: string; stack?: string } | undefined;
+  const message = (e?.message ?? String(err)).split('\n')[0]!;
+  const loc = locateInStack(e?.stack, file);
+  const d = diagnostic('KILN_E_CONFIG_LOAD', [], `loading ${file} failed: ${message}`, 'fix the error in the config file; kiln did not write anything');
+  return new KilnError([loc ? { ...d, loc } : d]);
+}
+
+/** The first stack frame inside the config file, if the runtime kept one. */
+function locateInStack(stack: string | undefined, file: string): { file: string; line: number; column: number } | undefined {
+  if (!stack) return undefined;
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(stack);
+  return m ? { file, line: Number(m[1]), column: Number(m[2]) } : undefined;
+}

@@ -1,0 +1,291 @@
+/**
+ * The general graph builder. A model is a recipe (a function) that is replayed by `resolveDesign()`, so that
+ * shape errors surface as diagnostics naming the field, not as exceptions thrown while the config loads.
+ *
+ * Layer paths are type-level too: every builder call takes its name as a literal and returns a tensor whose
+ * type carries the union of all layer paths upstream of it. The model's paths are those of its output tensor,
+ * which is what `defineConfig` checks `layers:` keys against.
+ */
+import { fail } from './diagnostics.js';
+import type { LayerKind } from './vocabulary.js';
+
+export type Shape = readonly number[];
+export type MatmulMode = 'scores' | 'context';
+
+interface LayerSpecBase {
+  /** Stable dotted path, e.g. `encoder.0.ffn.fc1`. Becomes the VHDL entity name (dots → underscores). */
+  readonly path: string;
+  /** Producer paths, in operand order. */
+  readonly inputs: readonly string[];
+  /** Output shape: [rows, cols], or [heads, rows, cols] for attention scores. */
+  readonly shape: Shape;
+}
+export interface InputSpec extends LayerSpecBase { readonly kind: 'input' }
+export interface LinearSpec extends LayerSpecBase { readonly kind: 'linear'; readonly bias: boolean }
+export interface PosencSpec extends LayerSpecBase { readonly kind: 'posenc' }
+export interface MatmulSpec extends LayerSpecBase {
+  readonly kind: 'matmul';
+  /** `scores`: A·Bᵀ per head, scaled by 1/sqrt(d_head). `context`: A·B per head, heads concatenated. */
+  readonly mode: MatmulMode;
+  readonly heads: number;
+}
+export interface SimpleSpec extends LayerSpecBase {
+  readonly kind: 'softmax' | 'add' | 'batchnorm' | 'layernorm' | 'relu' | 'avgpool';
+}
+export type LayerSpec = InputSpec | LinearSpec | PosencSpec | MatmulSpec | SimpleSpec;
+
+export interface GraphSpec {
+  readonly name: string;
+  /** Layers in a valid execution order (producers before consumers), the input first. */
+  readonly layers: readonly LayerSpec[];
+  readonly output: string;
+}
+
+declare const PATHS: unique symbol;
+
+/** A tensor handle inside a graph recipe. `P` is the union of layer paths it depends on (type-level only). */
+export interface Tensor<P extends string = string> {
+  readonly path: string;
+  readonly shape: Shape;
+  readonly [PATHS]?: P;
+}
+
+export interface Model<P extends string = string> {
+  readonly kind: 'kiln-model';
+  readonly name: string;
+  /** Replays the recipe. Throws KilnError with `model` field paths on shape or naming errors. */
+  describe(): GraphSpec;
+  readonly [PATHS]?: P;
+}
+
+/** The layer paths of a model, e.g. `LayerPath<typeof model>`. */
+export type LayerPath<M> = M extends Model<infer P> ? P : never;
+
+export interface GraphInput {
+  /** Time steps per inference (rows of the input tensor). */
+  window: number;
+  /** Input features per time step. */
+  features: number;
+}
+
+export interface GraphOptions extends GraphInput {
+  /** Model name, used for the top-level VHDL entity. Default 'model'. */
+  name?: string;
+}
+
+const NAME_RE = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
+
+/** The builder handed to a graph recipe. Each method adds one layer named by a literal path. */
+export class GraphBuilder {
+  readonly #layers: LayerSpec[] = [];
+  readonly #byPath = new Map<string, LayerSpec>();
+  readonly #vhdlNames = new Map<string, string>();
+  readonly #field: readonly (string | number)[];
+
+  constructor(field: readonly (string | number)[]) {
+    this.#field = field;
+  }
+
+  /** @internal */
+  addInput(window: number, features: number): Tensor<never> {
+    positiveInt(window, [...this.#field, 'window']);
+    positiveInt(features, [...this.#field, 'features']);
+    return this.#add({ kind: 'input', path: 'input', inputs: [], shape: [window, features] }) as Tensor<never>;
+  }
+
+  /** @internal */
+  layers(): readonly LayerSpec[] {
+    return this.#layers;
+  }
+
+  /** Fully connected layer applied to every row: [rows, in] → [rows, out], with bias. */
+  linear<const N extends string, P extends string>(name: N, x: Tensor<P>, options: { out: number; bias?: boolean }): Tensor<P | N> {
+    const [rows, cols] = this.#matrix(name, x);
+    void cols;
+    positiveInt(options?.out, [...this.#field, name, 'out']);
+    return this.#add({ kind: 'linear', path: name, inputs: [x.path], shape: [rows, options.out], bias: options.bias ?? true });
+  }
+
+  /** Adds a sinusoidal positional-encoding table (sin on even, cos on odd columns) to x. */
+  posenc<const N extends string, P extends string>(name: N, x: Tensor<P>): Tensor<P | N> {
+    const [rows, cols] = this.#matrix(name, x);
+    return this.#add({ kind: 'posenc', path: name, inputs: [x.path], shape: [rows, cols] });
+  }
+
+  /**
+   * Attention matmuls. `scores`: q [L, d] · k [L, d]ᵀ per head → [heads, L, L], scaled by 1/sqrt(d / heads).
+   * `context`: a [heads, L, L] · v [L, d] per head → [L, d] (heads concatenated along columns).
+   */
+  matmul<const N extends string, P1 extends string, P2 extends string>(
+    name: N,
+    a: Tensor<P1>,
+    b: Tensor<P2>,
+    options: { mode: MatmulMode; heads?: number },
+  ): Tensor<P1 | P2 | N> {
+    const heads = options?.heads ?? 1;
+    positiveInt(heads, [...this.#field, name, 'heads']);
+    const field = [...this.#field, name];
+    if (options?.mode === 'scores') {
+      const [la, da] = this.#matrix(name, a);
+      const [lb, db] = this.#matrix(name, b);
+      if (da !== db) fail('KILN_E_SHAPE', field, `scores matmul needs operands with equal columns, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+      if (da % heads !== 0) fail('KILN_E_SHAPE', [...field, 'heads'], `heads (${heads}) must divide the operand width ${da}`);
+      return this.#add({ kind: 'matmul', path: name, inputs: [a.path, b.path], shape: [heads, la, lb], mode: 'scores', heads });
+    }
+    if (options?.mode === 'context') {
+      if (a.shape.length !== 3) fail('KILN_E_SHAPE', field, `context matmul needs attention weights [heads, L, L] as first operand, got ${fmt(a.shape)}`);
+      const [ha, la, ka] = a.shape as [number, number, number];
+      const [lb, db] = this.#matrix(name, b);
+      if (ha !== heads) fail('KILN_E_SHAPE', [...field, 'heads'], `heads (${heads}) differs from the attention weights' ${ha} heads`);
+      if (ka !== lb) fail('KILN_E_SHAPE', field, `context matmul: attention columns (${ka}) must equal value rows (${lb})`);
+      if (db % heads !== 0) fail('KILN_E_SHAPE', [...field, 'heads'], `heads (${heads}) must divide the value width ${db}`);
+      return this.#add({ kind: 'matmul', path: name, inputs: [a.path, b.path], shape: [la, db], mode: 'context', heads });
+    }
+    return fail('KILN_E_TYPE', [...field, 'mode'], `matmul mode must be 'scores' or 'context', got ${JSON.stringify(options?.mode)}`);
+  }
+
+  /** Row-wise softmax over the last dimension. */
+  softmax<const N extends string, P extends string>(name: N, x: Tensor<P>): Tensor<P | N> {
+    this.#tensor(name, x);
+    return this.#add({ kind: 'softmax', path: name, inputs: [x.path], shape: x.shape });
+  }
+
+  /** Element-wise sum of two tensors of equal shape (residual connections). */
+  add<const N extends string, P1 extends string, P2 extends string>(name: N, a: Tensor<P1>, b: Tensor<P2>): Tensor<P1 | P2 | N> {
+    this.#tensor(name, a);
+    this.#tensor(name, b);
+    if (fmt(a.shape) !== fmt(b.shape)) {
+      fail('KILN_E_SHAPE', [...this.#field, name], `add needs equal shapes, got ${fmt(a.shape)} ('${a.path}') and ${fmt(b.shape)} ('${b.path}')`);
+    }
+    return this.#add({ kind: 'add', path: name, inputs: [a.path, b.path], shape: a.shape });
+  }
+
+  /** Batch normalisation over columns, folded into a per-column affine transform. */
+  batchnorm<const N extends string, P extends string>(name: N, x: Tensor<P>): Tensor<P | N> {
+    const [rows, cols] = this.#matrix(name, x);
+    return this.#add({ kind: 'batchnorm', path: name, inputs: [x.path], shape: [rows, cols] });
+  }
+
+  /** Layer normalisation of each row, with a per-column affine transform. */
+  layernorm<const N extends string, P extends string>(name: N, x: Tensor<P>): Tensor<P | N> {
+    const [rows, cols] = this.#matrix(name, x);
+    return this.#add({ kind: 'layernorm', path: name, inputs: [x.path], shape: [rows, cols] });
+  }
+
+  /** max(x, 0), applied on read: it has no buffer of its own and keeps its input's quantization. */
+  relu<const N extends string, P extends string>(name: N, x: Tensor<P>): Tensor<P | N> {
+    this.#tensor(name, x);
+    return this.#add({ kind: 'relu', path: name, inputs: [x.path], shape: x.shape });
+  }
+
+  /** Average over time (rows): [L, d] → [1, d]. */
+  avgpool<const N extends string, P extends string>(name: N, x: Tensor<P>): Tensor<P | N> {
+    const [, cols] = this.#matrix(name, x);
+    return this.#add({ kind: 'avgpool', path: name, inputs: [x.path], shape: [1, cols] });
+  }
+
+  #tensor(name: string, x: unknown): Tensor {
+    this.#checkName(name);
+    const t = x as Tensor | undefined;
+    if (!t || typeof t !== 'object' || typeof t.path !== 'string' || !this.#byPath.has(t.path)) {
+      fail('KILN_E_GRAPH', [...this.#field, name], 'operand is not a tensor of this graph (pass the value returned by an earlier builder call)');
+    }
+    return t;
+  }
+
+  #matrix(name: string, x: unknown): [number, number] {
+    const t = this.#tensor(name, x);
+    if (t.shape.length !== 2) {
+      fail('KILN_E_SHAPE', [...this.#field, name], `expects a matrix [rows, cols], got ${fmt(t.shape)} from '${t.path}'`);
+    }
+    return [t.shape[0]!, t.shape[1]!];
+  }
+
+  #checkName(name: unknown): asserts name is string {
+    if (typeof name !== 'string' || !NAME_RE.test(name)) {
+      fail('KILN_E_GRAPH', [...this.#field], `invalid layer name ${JSON.stringify(name)}: use letters, digits and '_' in dot-separated parts, starting with a letter`);
+    }
+  }
+
+  #add<P extends string>(spec: LayerSpec): Tensor<P> {
+    if (spec.kind !== 'input') this.#checkName(spec.path);
+    if (this.#byPath.has(spec.path)) {
+      fail('KILN_E_GRAPH', [...this.#field, spec.path], `duplicate layer path '${spec.path}'`);
+    }
+    const vhdl = vhdlName(spec.path);
+    const clash = this.#vhdlNames.get(vhdl);
+    if (clash !== undefined) {
+      fail('KILN_E_GRAPH', [...this.#field, spec.path], `layer paths '${clash}' and '${spec.path}' map to the same VHDL name '${vhdl}'`);
+    }
+    this.#vhdlNames.set(vhdl, spec.path);
+    this.#byPath.set(spec.path, spec);
+    this.#layers.push(spec);
+    return { path: spec.path, shape: spec.shape };
+  }
+}
+
+/** VHDL identifier of a layer path: dots become underscores, lower case. */
+export function vhdlName(path: string): string {
+  return path.replace(/\./g, '_').toLowerCase();
+}
+
+function positiveInt(value: unknown, field: readonly (string | number)[]): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    fail('KILN_E_RANGE', field, `must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+}
+
+function fmt(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/**
+ * Describes any network as a graph:
+ *
+ * ```ts
+ * const mlp = graph({ window: 24, features: 7 }, (g, x) => {
+ *   const h = g.relu('act', g.linear('fc1', x, { out: 32 }));
+ *   return g.linear('fc2', h, { out: 1 });
+ * });
+ * ```
+ */
+export function graph<P extends string>(options: GraphOptions, recipe: (g: GraphBuilder, x: Tensor<never>) => Tensor<P>): Model<P> {
+  const name = options?.name ?? 'model';
+  return {
+    kind: 'kiln-model',
+    name,
+    describe(): GraphSpec {
+      if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+        fail('KILN_E_GRAPH', ['model', 'name'], `model name must be a VHDL-friendly identifier, got ${JSON.stringify(name)}`);
+      }
+      const g = new GraphBuilder(['model']);
+      const x = g.addInput(options?.window, options?.features);
+      const out = recipe(g, x);
+      if (!out || typeof out !== 'object' || typeof (out as Tensor).path !== 'string') {
+        fail('KILN_E_GRAPH', ['model'], 'the graph recipe must return the output tensor');
+      }
+      return { name, layers: pruneCheck(g.layers(), out.path), output: out.path };
+    },
+  };
+}
+
+/** Rejects layers that do not reach the output: they would cost hardware and compute nothing. */
+function pruneCheck(layers: readonly LayerSpec[], output: string): readonly LayerSpec[] {
+  const byPath = new Map(layers.map((l) => [l.path, l]));
+  const live = new Set<string>();
+  const stack = [output];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (live.has(p)) continue;
+    live.add(p);
+    stack.push(...(byPath.get(p)?.inputs ?? []));
+  }
+  const dead = layers.filter((l) => !live.has(l.path));
+  if (dead.length > 0) {
+    fail('KILN_E_GRAPH', ['model', dead[0]!.path], `layer '${dead[0]!.path}' does not contribute to the output '${output}'`, 'remove it or use its result');
+  }
+  if (output === 'input') fail('KILN_E_GRAPH', ['model'], 'the model has no layers');
+  return layers;
+}
+
+export type { LayerKind };

@@ -1,0 +1,207 @@
+/**
+ * Reports: the versioned JSON report (`build/report.json`, schema in docs/report-schema.md), a Markdown table
+ * ready to paste into a pull request, and the console table. All three render one `Report` value.
+ */
+import { RESOURCES, type ResourceName } from '../dsl/index.js';
+import type { Estimate } from '../estimator/index.js';
+import type { LayerNode, MemoryNode, ResolvedDesign } from '../ir/types.js';
+
+export const REPORT_SCHEMA = 'kiln-report';
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportMemory {
+  role: MemoryNode['role'];
+  depth: number;
+  width: number;
+  storage: string;
+  requested: string;
+  reason?: string;
+}
+
+export interface ReportLayer {
+  path: string;
+  entity: string;
+  kind: LayerNode['kind'];
+  shape: readonly number[];
+  outputBits: number;
+  weightBits?: number;
+  accBits?: number;
+  buffer?: ReportMemory;
+  memories: ReportMemory[];
+  multiplier?: { aBits: number; bBits: number; mapping: string; requested: string; reason?: string };
+  lut: number;
+  ff: number;
+  lutram: number;
+  bram18: number;
+  dsp: number;
+  cycles: number;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  kiln: string;
+  estimator: string;
+  /** Config file, relative to the report's directory's parent (the project), or absolute. */
+  config: string;
+  model: string;
+  device: { id: string; part: string; source: string } & Record<ResourceName, number>;
+  clockMHz: number;
+  budget: Record<ResourceName, number>;
+  limits: Record<ResourceName, number>;
+  weights: { source: 'synthetic'; seed: number; note: string };
+  layers: ReportLayer[];
+  total: Record<ResourceName, number> & { cycles: number; latencyUs: number };
+  utilization: Record<ResourceName, number>;
+  fits: boolean;
+  over: ResourceName[];
+}
+
+export function createReport(design: ResolvedDesign, estimate: Estimate, meta: { kilnVersion: string; config: string }): Report {
+  const mem = (m: MemoryNode): ReportMemory => ({
+    role: m.role,
+    depth: m.depth,
+    width: m.width,
+    storage: m.storage,
+    requested: m.requested,
+    ...(m.reason ? { reason: m.reason } : {}),
+  });
+  const layers = design.layers.map((n, i): ReportLayer => {
+    const e = estimate.layers[i]!;
+    return {
+      path: n.path,
+      entity: n.name,
+      kind: n.kind,
+      shape: [...n.output.shape],
+      outputBits: n.output.bits,
+      ...(n.widths.weight !== undefined ? { weightBits: n.widths.weight } : {}),
+      ...(n.widths.acc !== undefined ? { accBits: n.widths.acc } : {}),
+      ...(n.buffer ? { buffer: mem(n.buffer) } : {}),
+      memories: n.memories.map(mem),
+      ...(n.multiplier
+        ? {
+            multiplier: {
+              aBits: n.multiplier.aBits,
+              bBits: n.multiplier.bBits,
+              mapping: n.multiplier.mapping,
+              requested: n.multiplier.requested,
+              ...(n.multiplier.reason ? { reason: n.multiplier.reason } : {}),
+            },
+          }
+        : {}),
+      lut: e.lut,
+      ff: e.ff,
+      lutram: e.lutram,
+      bram18: e.bram18,
+      dsp: e.dsp,
+      cycles: e.cycles,
+    };
+  });
+  const d = design.device;
+  return {
+    schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kiln: meta.kilnVersion,
+    estimator: estimate.estimator,
+    config: meta.config,
+    model: design.name,
+    device: { id: d.id, part: d.part, source: d.source, lut: d.lut, ff: d.ff, lutram: d.lutram, bram18: d.bram18, dsp: d.dsp },
+    clockMHz: design.clockMHz,
+    budget: { ...design.budget },
+    limits: { ...design.limits },
+    weights: { ...design.weights, note: 'synthetic parameters generated from the seed; not a trained model' },
+    layers,
+    total: { ...pickResources(estimate.total), cycles: estimate.total.cycles, latencyUs: round(estimate.latencyUs, 3) },
+    utilization: Object.fromEntries(RESOURCES.map((r) => [r, round(estimate.utilization[r], 4)])) as Record<ResourceName, number>,
+    fits: estimate.fits,
+    over: [...estimate.over],
+  };
+}
+
+export function renderReportJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+// ───────────────────────────── tables ─────────────────────────────
+
+const COLUMNS = ['Layer', 'Kind', 'Bits w/out', 'Buffer', 'LUT', 'FF', 'LUTRAM', 'BRAM18', 'DSP', 'Cycles'] as const;
+const NUMERIC = new Set<string>(['LUT', 'FF', 'LUTRAM', 'BRAM18', 'DSP', 'Cycles']);
+
+function tableRows(report: Report): { rows: string[][]; footer: string[][] } {
+  const rows = report.layers.map((l) => [
+    l.path,
+    l.kind,
+    `${l.weightBits ?? '-'}/${l.outputBits}`,
+    l.buffer ? l.buffer.storage : '-',
+    fmt(l.lut),
+    fmt(l.ff),
+    fmt(l.lutram),
+    fmt(l.bram18),
+    fmt(l.dsp),
+    fmt(l.cycles),
+  ]);
+  const t = report.total;
+  const u = report.utilization;
+  const footer = [
+    ['Total', '', '', '', fmt(t.lut), fmt(t.ff), fmt(t.lutram), fmt(t.bram18), fmt(t.dsp), fmt(t.cycles)],
+    ['Limit', '', '', '', ...RESOURCES.map((r) => fmt(report.limits[r])), ''],
+    ['Used', '', '', '', ...RESOURCES.map((r) => pct(u[r])), ''],
+  ];
+  return { rows, footer };
+}
+
+function verdict(report: Report): string {
+  if (report.fits) return `fits ${report.device.id}`;
+  return `does NOT fit ${report.device.id}: over on ${report.over.map((r) => `${r.toUpperCase()} ${fmt(report.total[r])} > ${fmt(report.limits[r])}`).join(', ')}`;
+}
+
+function summaryLine(report: Report): string {
+  return `${report.model} on ${report.device.part} at ${report.clockMHz} MHz: ${fmt(report.total.cycles)} cycles = ${report.total.latencyUs.toFixed(1)} µs per inference; ${verdict(report)}`;
+}
+
+export function renderReportMarkdown(report: Report): string {
+  const { rows, footer } = tableRows(report);
+  const align = COLUMNS.map((c) => (NUMERIC.has(c) ? '---:' : '---'));
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const bold = (cells: readonly string[]) => cells.map((c) => (c === '' ? '' : `**${c}**`));
+  return [
+    `## kiln report: ${report.model}`,
+    '',
+    summaryLine(report) + '.',
+    '',
+    line(COLUMNS),
+    line(align),
+    ...rows.map(line),
+    ...footer.map((f) => line(bold(f))),
+    '',
+    `Estimator ${report.estimator} (analytic, before synthesis); weights: ${report.weights.source}, seed ${report.weights.seed}. Budget: ${RESOURCES.map((r) => `${r} ${report.budget[r]}`).join(', ')}. Device figures: ${report.device.source}.`,
+    '',
+  ].join('\n');
+}
+
+export function renderConsoleTable(report: Report): string {
+  const { rows, footer } = tableRows(report);
+  const all = [[...COLUMNS], ...rows, ...footer];
+  const widths = COLUMNS.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const fmtRow = (r: readonly string[]) => r.map((cell, i) => (NUMERIC.has(COLUMNS[i]!) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), '', summaryLine(report), ''].join('\n');
+}
+
+function pickResources(c: Record<ResourceName, number>): Record<ResourceName, number> {
+  return Object.fromEntries(RESOURCES.map((r) => [r, c[r]])) as Record<ResourceName, number>;
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '∞';
+}
+
+function round(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

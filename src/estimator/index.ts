@@ -1,0 +1,66 @@
+/**
+ * Estimator: per-layer LUT, FF, LUTRAM, BRAM18, DSP and cycles from the IR alone, then totals, utilisation
+ * against the budgeted device and the fit verdict. Pure and fast: no I/O, no emitter, no tool.
+ */
+import { RESOURCES, type ResourceName } from '../dsl/index.js';
+import type { LayerNode, ResolvedDesign } from '../ir/types.js';
+import { KIND_ESTIMATORS } from './kinds/index.js';
+import { sum, type Cost, type Part } from './primitives.js';
+
+export const ESTIMATOR_VERSION = 'v0';
+/** Cycles the top level spends handing `enable` from one layer's `done` to the next. */
+export const HANDOFF_CYCLES_PER_LAYER = 1;
+
+export interface LayerEstimate extends Cost {
+  readonly path: string;
+  readonly kind: LayerNode['kind'];
+  readonly cycles: number;
+  readonly parts: readonly Part[];
+}
+
+export interface Estimate {
+  readonly estimator: string;
+  readonly layers: readonly LayerEstimate[];
+  readonly total: Cost & { cycles: number };
+  readonly latencyUs: number;
+  /** Usable amount of each resource (device × budget). */
+  readonly limits: Readonly<Record<ResourceName, number>>;
+  /** total / limit per resource. */
+  readonly utilization: Readonly<Record<ResourceName, number>>;
+  readonly fits: boolean;
+  /** Resources whose total exceeds the limit. */
+  readonly over: readonly ResourceName[];
+}
+
+export function estimateLayer(node: LayerNode): LayerEstimate {
+  const est = KIND_ESTIMATORS[node.kind];
+  const parts = est.parts(node);
+  const c = sum(parts.map((p) => p.cost));
+  return { path: node.path, kind: node.kind, ...roundCost(c), cycles: est.cycles(node), parts };
+}
+
+export function estimateDesign(design: ResolvedDesign): Estimate {
+  const layers = design.layers.map(estimateLayer);
+  const scheduled = layers.filter((l) => l.cycles > 0).length;
+  const total = { ...sum(layers), cycles: layers.reduce((n, l) => n + l.cycles, 0) + scheduled * HANDOFF_CYCLES_PER_LAYER };
+  const utilization = Object.fromEntries(
+    RESOURCES.map((r) => [r, design.limits[r] === 0 ? (total[r] === 0 ? 0 : Infinity) : total[r] / design.limits[r]]),
+  ) as Record<ResourceName, number>;
+  const over = RESOURCES.filter((r) => total[r] > design.limits[r]);
+  return {
+    estimator: ESTIMATOR_VERSION,
+    layers,
+    total,
+    latencyUs: total.cycles / design.clockMHz,
+    limits: design.limits,
+    utilization,
+    fits: over.length === 0,
+    over,
+  };
+}
+
+function roundCost(c: Cost): Cost {
+  return { lut: Math.round(c.lut), ff: Math.round(c.ff), lutram: Math.round(c.lutram), bram18: c.bram18, dsp: c.dsp };
+}
+
+export type { Cost, Part } from './primitives.js';

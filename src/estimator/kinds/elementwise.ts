@@ -1,0 +1,29 @@
+/**
+ * Element-wise layers with a requantization per operand: residual add (two activations) and positional
+ * encoding (an activation plus a table). Per element: read both operands, two products on the shared
+ * multiplier (one per operand, common shift), round/saturate, write.
+ */
+import type { LayerNode } from '../../ir/types.js';
+import { adder, controller, counter } from '../primitives.js';
+import { type KindEstimator, memories, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
+import { LAYER_START_CYCLES } from './linear.js';
+
+export const ELEMENTWISE_CYCLES_PER_ELEMENT = 4;
+
+function parts(node: LayerNode) {
+  return [
+    ...memories(node),
+    controller(5),
+    counter('element', node.output.elements),
+    ...zeroPointSubtract(node),
+    ...(node.kind === 'posenc' ? [adder('table zero point', node.widths.weight! + 1)] : []),
+    ...sharedMultiplier(node),
+    adder('sum of scaled operands', node.widths.acc!),
+    ...requantizer(node),
+  ];
+}
+
+const cycles = (node: LayerNode) => node.output.elements * ELEMENTWISE_CYCLES_PER_ELEMENT + LAYER_START_CYCLES;
+
+export const add: KindEstimator = { parts, cycles };
+export const posenc: KindEstimator = { parts, cycles };

@@ -1,0 +1,57 @@
+/**
+ * Normalisation layers.
+ * - batchnorm (folded): per element y = requant((x − z_x)(w_c − z_w) + b_c); the product and the requant share
+ *   the multiplier, so two multiplier cycles per element.
+ * - layernorm: per row a mean pass and a variance pass, an integer square root and a reciprocal on the
+ *   restoring divider, then an affine pass like batchnorm.
+ */
+import type { LayerNode } from '../../ir/types.js';
+import { adder, controller, counter, register } from '../primitives.js';
+import { accumulator, type KindEstimator, memories, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
+import { LAYER_START_CYCLES } from './linear.js';
+
+export const BATCHNORM_CYCLES_PER_ELEMENT = 4;
+/** Layernorm per-row fixed cost: square root (one cycle per result bit pair) and reciprocal (one per bit). */
+export const LAYERNORM_ROW_OVERHEAD = 40;
+export const LAYERNORM_CYCLES_PER_ELEMENT = 2 + 1 + BATCHNORM_CYCLES_PER_ELEMENT;
+
+function rc(node: LayerNode) {
+  if (node.dims.kind !== 'batchnorm' && node.dims.kind !== 'layernorm') throw new Error(`not a norm layer: ${node.path}`);
+  return node.dims;
+}
+
+export const batchnorm: KindEstimator = {
+  parts: (node) => [
+    ...memories(node),
+    controller(5),
+    counter('element', node.output.elements),
+    counter('channel', rc(node).cols),
+    ...zeroPointSubtract(node),
+    adder('weight zero point', node.widths.weight! + 1),
+    ...sharedMultiplier(node),
+    ...accumulator(node.widths.acc!),
+    ...requantizer(node),
+  ],
+  cycles: (node) => node.output.elements * BATCHNORM_CYCLES_PER_ELEMENT + LAYER_START_CYCLES,
+};
+
+export const layernorm: KindEstimator = {
+  parts: (node) => {
+    const d = rc(node);
+    const acc = node.widths.acc!;
+    return [
+      ...batchnorm.parts(node),
+      counter('row', d.rows),
+      ...accumulator(acc),
+      register('row mean', node.inputs[0]!.bits + 2),
+      adder('square root', acc),
+      register('square root', Math.ceil(acc / 2)),
+      adder('reciprocal divider', acc),
+      register('reciprocal', acc),
+    ];
+  },
+  cycles: (node) => {
+    const d = rc(node);
+    return d.rows * (d.cols * LAYERNORM_CYCLES_PER_ELEMENT + LAYERNORM_ROW_OVERHEAD) + LAYER_START_CYCLES;
+  },
+};

@@ -1,0 +1,8 @@
+/** ReLU is applied on the read path of its producer's buffer: max(x, z_x), one compare and a select. */
+import { comparator, mux } from '../primitives.js';
+import type { KindEstimator } from './_shared.js';
+
+export const relu: KindEstimator = {
+  parts: (node) => [comparator('relu', node.output.bits), mux('relu', 2, node.output.bits)],
+  cycles: () => 0,
+};

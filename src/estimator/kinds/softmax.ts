@@ -1,0 +1,49 @@
+/**
+ * Row-wise integer softmax: a max pass, an exponential-table pass that also sums the row, then one restoring
+ * division per element (one cycle per quotient bit) producing the requantized probability.
+ */
+import type { LayerNode } from '../../ir/types.js';
+import { adder, comparator, controller, counter, register } from '../primitives.js';
+import { type KindEstimator, memories } from './_shared.js';
+import { LAYER_START_CYCLES } from './linear.js';
+
+/** Quotient bits of the divider: the output width plus one for rounding. */
+export const softmaxQuotientBits = (node: LayerNode) => node.output.bits + 1;
+export const SOFTMAX_PASS_OVERHEAD = 2;
+export const SOFTMAX_DIVIDE_OVERHEAD = 2;
+
+function rc(node: LayerNode) {
+  if (node.dims.kind !== 'softmax') throw new Error(`not a softmax layer: ${node.path}`);
+  return node.dims;
+}
+
+export const softmax: KindEstimator = {
+  parts: (node) => {
+    const d = rc(node);
+    const inBits = node.inputs[0]!.bits;
+    const sumBits = node.widths.acc!;
+    const q = softmaxQuotientBits(node);
+    return [
+      ...memories(node),
+      controller(7),
+      counter('row', d.rows),
+      counter('column', d.cols),
+      counter('input address', node.inputs[0]!.elements),
+      comparator('row max', inBits),
+      register('row max', inBits),
+      adder('max subtraction', inBits + 1),
+      ...[adder('row sum', sumBits), register('row sum', sumBits)],
+      adder('divider subtract', sumBits + 1),
+      register('divider remainder', sumBits + 1),
+      register('divider quotient', q),
+      counter('divider step', q),
+      adder('output zero point', node.output.bits + 1),
+      register('output', node.output.bits),
+    ];
+  },
+  cycles: (node) => {
+    const d = rc(node);
+    const perRow = 2 * (d.cols + SOFTMAX_PASS_OVERHEAD) + d.cols * (softmaxQuotientBits(node) + SOFTMAX_DIVIDE_OVERHEAD);
+    return d.rows * perRow + LAYER_START_CYCLES;
+  },
+};

@@ -1,0 +1,442 @@
+/**
+ * resolveDesign(): user config → frozen IR. Validates everything a plain-JavaScript config could get wrong
+ * (reporting all problems at once, each naming its field), replays the model recipe, applies settings at
+ * their three levels, derives widths, and places every 'auto' memory and multiplier within the budget.
+ */
+import { DEVICE_IDS, findDevice, type Device } from '../devices/index.js';
+import { bram18Count, dspCount, DSP_MIN_PRODUCT_BITS } from '../devices/mapping.js';
+import {
+  BUFFER_STORAGES,
+  CONFIG_KEYS,
+  KilnError,
+  LAYER_KINDS,
+  LAYER_SETTING_KEYS,
+  MAX_BITS,
+  MIN_BITS,
+  MULTIPLIER_MAPPINGS,
+  RESOURCES,
+  WEIGHT_STORAGES,
+  diagnostic,
+  didYouMean,
+  isKilnError,
+  transformer,
+  vhdlName,
+  type Diagnostic,
+  type GraphSpec,
+  type KilnConfig,
+  type LayerKind,
+  type LayerSettings,
+  type ResourceName,
+} from '../dsl/index.js';
+import { KIND_RULES, type Setting } from './kinds.js';
+import {
+  IR_VERSION,
+  type LayerInput,
+  type LayerNode,
+  type MemoryNode,
+  type MultiplierNode,
+  type ResolvedDesign,
+  type SettingOrigin,
+} from './types.js';
+
+const BUILTIN: Required<LayerSettings> = { weightBits: 8, outputBits: 8, buffer: 'auto', weightStorage: 'auto', multiplier: 'auto' };
+const DEFAULT_SEED = 1;
+const MAX_CLOCK_MHZ = 1000;
+
+type Field = readonly (string | number)[];
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Resolves a loaded config into the IR. Throws KilnError listing every problem found. */
+export function resolveDesign(config: unknown): ResolvedDesign {
+  const diags: Diagnostic[] = [];
+  const c = checkTopLevel(config, diags);
+  if (!c) throw new KilnError(diags);
+
+  let spec: GraphSpec | undefined;
+  if (c.model !== undefined) {
+    try {
+      spec = c.model.describe();
+    } catch (err) {
+      if (isKilnError(err)) diags.push(...err.diagnostics);
+      else diags.push(diagnostic('KILN_E_CONFIG_LOAD', ['model'], `the model recipe threw: ${(err as Error)?.message ?? String(err)}`));
+    }
+  }
+  const device = checkDevice(c.device, diags);
+  const clockMHz = checkClock(c.clockMHz, device, diags);
+  const budget = checkBudget(c.budget, diags);
+  const seed = checkWeights(c.weights, diags);
+  const defaults = checkSettings(c.defaults, ['defaults'], diags);
+  const kinds = checkKinds(c.kinds, diags);
+  const layers = spec ? checkLayerKeys(c.layers, spec, diags) : {};
+  if (!spec || !device || diags.length > 0) throw new KilnError(diags);
+
+  const nodes = buildNodes(spec, defaults, kinds, layers, diags);
+  if (diags.length > 0) throw new KilnError(diags);
+
+  const limits = Object.fromEntries(RESOURCES.map((r) => [r, Math.floor(device[r] * budget[r])])) as Record<ResourceName, number>;
+  placeAuto(nodes, limits);
+  return deepFreeze({
+    irVersion: IR_VERSION,
+    name: spec.name,
+    device,
+    clockMHz: clockMHz ?? device.defaultClockMHz,
+    budget,
+    limits,
+    weights: { source: 'synthetic', seed },
+    layers: nodes,
+    output: spec.output,
+  });
+}
+
+// ───────────────────────────── top-level checks ─────────────────────────────
+
+function checkTopLevel(config: unknown, diags: Diagnostic[]): (Partial<KilnConfig> & Record<string, unknown>) | undefined {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    diags.push(diagnostic('KILN_E_CONFIG_SHAPE', [], `the config must export an object (or a function returning one), got ${describeValue(config)}`, 'export default defineConfig({ device: ..., model: ... })'));
+    return undefined;
+  }
+  const c = { ...(config as Record<string, unknown>) };
+  for (const key of Object.keys(c)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+      diags.push(diagnostic('KILN_E_UNKNOWN_KEY', [key], `unknown config key '${key}'`, didYouMean(key, CONFIG_KEYS) ?? `valid keys: ${CONFIG_KEYS.join(', ')}`));
+    }
+  }
+  if (isPlainObject(c.model) && Object.keys(c.model).length === 1 && 'transformer' in c.model) {
+    // Data-only form for JSON configs (package.json "fpga" key): { "transformer": { ...options } }.
+    try {
+      c.model = transformer((c.model as { transformer: Parameters<typeof transformer>[0] }).transformer);
+    } catch (err) {
+      if (!isKilnError(err)) throw err;
+      diags.push(...err.diagnostics);
+      return undefined;
+    }
+  }
+  if (c.model === undefined) {
+    diags.push(diagnostic('KILN_E_MISSING', ['model'], 'the config has no model', "add model: transformer({ ... }) or model: graph(...)"));
+  } else if (!isModel(c.model)) {
+    diags.push(diagnostic('KILN_E_TYPE', ['model'], `must be a model built with transformer() or graph(), got ${describeValue(c.model)}`));
+    return { ...c, model: undefined } as Partial<KilnConfig> & Record<string, unknown>;
+  }
+  return c as Partial<KilnConfig> & Record<string, unknown>;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function isModel(v: unknown): v is KilnConfig['model'] {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'kiln-model' && typeof (v as { describe?: unknown }).describe === 'function';
+}
+
+function checkDevice(id: unknown, diags: Diagnostic[]): Device | undefined {
+  if (id === undefined) {
+    diags.push(diagnostic('KILN_E_MISSING', ['device'], 'the config names no device', `use one of ${DEVICE_IDS.join(', ')}`));
+    return undefined;
+  }
+  const device = typeof id === 'string' ? findDevice(id) : undefined;
+  if (!device) {
+    diags.push(diagnostic('KILN_E_UNKNOWN_DEVICE', ['device'], `unknown device ${JSON.stringify(id)}`, (typeof id === 'string' ? didYouMean(id.toLowerCase(), DEVICE_IDS) : undefined) ?? `known devices: ${DEVICE_IDS.join(', ')}`));
+  }
+  return device;
+}
+
+function checkClock(v: unknown, _device: Device | undefined, diags: Diagnostic[]): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_CLOCK_MHZ) {
+    diags.push(diagnostic('KILN_E_RANGE', ['clockMHz'], `must be a number of MHz in (0, ${MAX_CLOCK_MHZ}], got ${describeValue(v)}`));
+    return undefined;
+  }
+  return v;
+}
+
+function checkBudget(v: unknown, diags: Diagnostic[]): Record<ResourceName, number> {
+  const out = Object.fromEntries(RESOURCES.map((r) => [r, 1])) as Record<ResourceName, number>;
+  const fraction = (x: unknown, field: Field): number | undefined => {
+    if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0 || x > 1) {
+      diags.push(diagnostic('KILN_E_BUDGET', field, `a budget is a fraction of the device in (0, 1], got ${describeValue(x)}`, typeof x === 'number' && x > 1 && x <= 100 ? `for ${x}% write ${x / 100}` : undefined));
+      return undefined;
+    }
+    return x;
+  };
+  if (v === undefined) return out;
+  if (typeof v === 'number') {
+    const f = fraction(v, ['budget']);
+    if (f !== undefined) for (const r of RESOURCES) out[r] = f;
+    return out;
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    diags.push(diagnostic('KILN_E_TYPE', ['budget'], `must be a number or an object of fractions per resource, got ${describeValue(v)}`));
+    return out;
+  }
+  for (const [key, x] of Object.entries(v)) {
+    if (!(RESOURCES as readonly string[]).includes(key)) {
+      diags.push(diagnostic('KILN_E_UNKNOWN_KEY', ['budget', key], `unknown resource '${key}'`, didYouMean(key, RESOURCES) ?? `resources: ${RESOURCES.join(', ')}`));
+      continue;
+    }
+    const f = fraction(x, ['budget', key]);
+    if (f !== undefined) out[key as ResourceName] = f;
+  }
+  return out;
+}
+
+function checkWeights(v: unknown, diags: Diagnostic[]): number {
+  if (v === undefined) return DEFAULT_SEED;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    diags.push(diagnostic('KILN_E_TYPE', ['weights'], `must be an object like { seed: 1 }, got ${describeValue(v)}`));
+    return DEFAULT_SEED;
+  }
+  for (const key of Object.keys(v)) {
+    if (key !== 'seed') diags.push(diagnostic('KILN_E_UNKNOWN_KEY', ['weights', key], `unknown weights option '${key}'`, 'only synthetic weights ({ seed }) are supported so far'));
+  }
+  const seed = (v as { seed?: unknown }).seed;
+  if (seed === undefined) return DEFAULT_SEED;
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    diags.push(diagnostic('KILN_E_RANGE', ['weights', 'seed'], `must be a non-negative integer, got ${describeValue(seed)}`));
+    return DEFAULT_SEED;
+  }
+  return seed;
+}
+
+function checkSettings(v: unknown, field: Field, diags: Diagnostic[]): LayerSettings {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    diags.push(diagnostic('KILN_E_TYPE', field, `must be an object of layer settings, got ${describeValue(v)}`));
+    return {};
+  }
+  const out: Mutable<LayerSettings> = {};
+  for (const [key, x] of Object.entries(v)) {
+    const f = [...field, key];
+    switch (key) {
+      case 'weightBits':
+      case 'outputBits':
+        if (typeof x !== 'number' || !Number.isInteger(x) || x < MIN_BITS || x > MAX_BITS) {
+          diags.push(diagnostic('KILN_E_BITS', f, `bit width must be an integer from ${MIN_BITS} to ${MAX_BITS}, got ${describeValue(x)}`));
+        } else out[key] = x as LayerSettings['weightBits'];
+        break;
+      case 'buffer':
+        if (!(BUFFER_STORAGES as readonly unknown[]).includes(x)) {
+          diags.push(diagnostic('KILN_E_STORAGE', f, `unknown buffer storage ${describeValue(x)}`, suggestion(x, BUFFER_STORAGES)));
+        } else out.buffer = x as LayerSettings['buffer'];
+        break;
+      case 'weightStorage':
+        if (!(WEIGHT_STORAGES as readonly unknown[]).includes(x)) {
+          diags.push(diagnostic('KILN_E_STORAGE', f, `unknown weight storage ${describeValue(x)}`, suggestion(x, WEIGHT_STORAGES)));
+        } else out.weightStorage = x as LayerSettings['weightStorage'];
+        break;
+      case 'multiplier':
+        if (!(MULTIPLIER_MAPPINGS as readonly unknown[]).includes(x)) {
+          diags.push(diagnostic('KILN_E_MULTIPLIER', f, `unknown multiplier mapping ${describeValue(x)}`, suggestion(x, MULTIPLIER_MAPPINGS)));
+        } else out.multiplier = x as LayerSettings['multiplier'];
+        break;
+      default:
+        diags.push(diagnostic('KILN_E_UNKNOWN_KEY', f, `unknown layer setting '${key}'`, didYouMean(key, LAYER_SETTING_KEYS) ?? `settings: ${LAYER_SETTING_KEYS.join(', ')}`));
+    }
+  }
+  return out;
+}
+
+function suggestion(x: unknown, valid: readonly string[]): string {
+  return (typeof x === 'string' ? didYouMean(x, valid) : undefined) ?? `use one of ${valid.map((s) => `'${s}'`).join(', ')}`;
+}
+
+function checkKinds(v: unknown, diags: Diagnostic[]): Partial<Record<LayerKind, LayerSettings>> {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    diags.push(diagnostic('KILN_E_TYPE', ['kinds'], `must be an object keyed by layer kind, got ${describeValue(v)}`));
+    return {};
+  }
+  const out: Partial<Record<LayerKind, LayerSettings>> = {};
+  for (const [kind, settings] of Object.entries(v)) {
+    if (!(LAYER_KINDS as readonly string[]).includes(kind)) {
+      diags.push(diagnostic('KILN_E_UNKNOWN_KIND', ['kinds', kind], `unknown layer kind '${kind}'`, didYouMean(kind, LAYER_KINDS) ?? `kinds: ${LAYER_KINDS.join(', ')}`));
+      continue;
+    }
+    const s = checkSettings(settings, ['kinds', kind], diags);
+    checkApplicable(s, kind as LayerKind, ['kinds', kind], `layers of kind '${kind}'`, diags);
+    out[kind as LayerKind] = s;
+  }
+  return out;
+}
+
+function checkLayerKeys(v: unknown, spec: GraphSpec, diags: Diagnostic[]): Record<string, LayerSettings> {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    diags.push(diagnostic('KILN_E_TYPE', ['layers'], `must be an object keyed by layer path, got ${describeValue(v)}`));
+    return {};
+  }
+  const paths = spec.layers.map((l) => l.path);
+  const kindOf = new Map(spec.layers.map((l) => [l.path, l.kind]));
+  const out: Record<string, LayerSettings> = {};
+  for (const [path, settings] of Object.entries(v)) {
+    const kind = kindOf.get(path);
+    if (kind === undefined) {
+      const near = didYouMean(path, paths);
+      diags.push(diagnostic('KILN_E_UNKNOWN_LAYER', ['layers', path], `no layer '${path}' in model '${spec.name}'`, near ?? `layer paths: ${paths.join(', ')}`));
+      continue;
+    }
+    const s = checkSettings(settings, ['layers', path], diags);
+    checkApplicable(s, kind, ['layers', path], `'${path}'`, diags);
+    out[path] = s;
+  }
+  return out;
+}
+
+function checkApplicable(s: LayerSettings, kind: LayerKind, field: Field, subject: string, diags: Diagnostic[]): void {
+  const rules = KIND_RULES[kind];
+  for (const key of Object.keys(s) as Setting[]) {
+    if (!(rules.settings as readonly Setting[]).includes(key)) {
+      diags.push(diagnostic('KILN_E_NOT_APPLICABLE', [...field, key], `'${key}' does not apply: ${subject} ${rules.describe}`, rules.settings.length > 0 ? `settings for ${kind}: ${rules.settings.join(', ')}` : `${kind} layers take no settings`));
+    }
+  }
+}
+
+// ───────────────────────────── nodes ─────────────────────────────
+
+interface Levels {
+  defaults: LayerSettings;
+  kinds: Partial<Record<LayerKind, LayerSettings>>;
+  layers: Record<string, LayerSettings>;
+}
+
+function pick<K extends keyof LayerSettings>(lv: Levels, kind: LayerKind, path: string, key: K): { value: Required<LayerSettings>[K]; origin: SettingOrigin } {
+  const fromLayer = lv.layers[path]?.[key];
+  if (fromLayer !== undefined) return { value: fromLayer as Required<LayerSettings>[K], origin: 'layers' };
+  const fromKind = lv.kinds[kind]?.[key];
+  if (fromKind !== undefined) return { value: fromKind as Required<LayerSettings>[K], origin: 'kinds' };
+  const fromDefault = lv.defaults[key];
+  if (fromDefault !== undefined) return { value: fromDefault as Required<LayerSettings>[K], origin: 'defaults' };
+  return { value: BUILTIN[key], origin: 'builtin' };
+}
+
+function buildNodes(spec: GraphSpec, defaults: LayerSettings, kinds: Levels['kinds'], layers: Levels['layers'], _diags: Diagnostic[]): Mutable<LayerNode>[] {
+  const lv: Levels = { defaults, kinds, layers };
+  const byPath = new Map<string, Mutable<LayerNode>>();
+  const nodes: Mutable<LayerNode>[] = [];
+  for (const [index, s] of spec.layers.entries()) {
+    const rules = KIND_RULES[s.kind];
+    const inputs: LayerInput[] = s.inputs.map((from) => {
+      const p = byPath.get(from)!;
+      return { from, shape: p.output.shape, elements: p.output.elements, bits: p.output.bits };
+    });
+    const has = (k: Setting) => (rules.settings as readonly Setting[]).includes(k);
+    const out = has('outputBits') ? pick(lv, s.kind, s.path, 'outputBits') : { value: inputs[0]!.bits, origin: 'inherited' as const };
+    const wb = has('weightBits') ? pick(lv, s.kind, s.path, 'weightBits') : undefined;
+    const dims = rules.dims(s, inputs);
+    const widths = rules.widths(dims, inputs, wb?.value);
+    const elements = s.shape.reduce((a, b) => a * b, 1);
+
+    let buffer: MemoryNode | undefined;
+    if (has('buffer')) {
+      const b = pick(lv, s.kind, s.path, 'buffer');
+      buffer = { role: 'buffer', depth: elements, width: out.value, storage: b.value === 'auto' ? 'lutram' : b.value, requested: b.value, origin: b.origin };
+    }
+    const ws = has('weightStorage') ? pick(lv, s.kind, s.path, 'weightStorage') : undefined;
+    const memories: MemoryNode[] = rules.memories(dims, widths, inputs).map((m) => ({
+      ...m,
+      storage: ws!.value === 'auto' ? 'logic' : ws!.value,
+      requested: ws!.value,
+      origin: ws!.origin,
+    }));
+    const mult = rules.multiplier(dims, widths, inputs);
+    let multiplier: MultiplierNode | undefined;
+    if (mult) {
+      const m = pick(lv, s.kind, s.path, 'multiplier');
+      multiplier = { ...mult, mapping: m.value === 'auto' ? 'lut' : m.value, requested: m.value, origin: m.origin };
+    }
+    const node: Mutable<LayerNode> = {
+      path: s.path,
+      name: vhdlName(s.path),
+      kind: s.kind,
+      index,
+      inputs,
+      output: { shape: s.shape, elements, bits: out.value },
+      dims,
+      widths,
+      origins: wb ? { weightBits: wb.origin, outputBits: out.origin } : { outputBits: out.origin },
+      ...(buffer ? { buffer } : {}),
+      memories,
+      ...(multiplier ? { multiplier } : {}),
+      consumers: [],
+    };
+    for (const from of s.inputs) (byPath.get(from)!.consumers as string[]).push(s.path);
+    byPath.set(s.path, node);
+    nodes.push(node);
+  }
+  return nodes;
+}
+
+// ───────────────────────────── auto placement ─────────────────────────────
+
+/** Memories smaller than this stay out of BRAM even when blocks are free: a RAMB18 holds 18 Kb. */
+export const AUTO_BRAM_MIN_BITS = 2048;
+/** Buffers this shallow go to registers under 'auto' (a LUTRAM bank would be mostly empty). */
+export const AUTO_REGISTER_MAX_DEPTH = 2;
+
+/**
+ * 'auto' memories: largest first into BRAM while blocks remain within the budget (and the memory is large
+ * enough to be worth a block); the rest to LUTRAM (buffers; registers when tiny) or LUT logic (ROMs).
+ * 'auto' multipliers: widest first onto DSP48E1 slices while slices remain; the rest in LUTs.
+ * Explicit choices are honoured first and count against the budget.
+ */
+function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, number>): void {
+  type Slot = { node: Mutable<LayerNode>; mem: MemoryNode; set: (m: MemoryNode) => void };
+  const slots: Slot[] = [];
+  for (const node of nodes) {
+    if (node.buffer) slots.push({ node, mem: node.buffer, set: (m) => (node.buffer = m) });
+    node.memories.forEach((mem, i) =>
+      slots.push({ node, mem, set: (m) => ((node.memories as MemoryNode[])[i] = m) }),
+    );
+  }
+  let bramLeft = limits.bram18 - slots.filter((s) => s.mem.requested === 'bram').reduce((n, s) => n + bram18Count(s.mem.depth, s.mem.width), 0);
+  const autos = slots.filter((s) => s.mem.requested === 'auto').sort((a, b) => b.mem.depth * b.mem.width - a.mem.depth * a.mem.width || a.node.index - b.node.index);
+  for (const s of autos) {
+    const bits = s.mem.depth * s.mem.width;
+    const blocks = bram18Count(s.mem.depth, s.mem.width);
+    const isBuffer = s.mem.role === 'buffer';
+    if (bits >= AUTO_BRAM_MIN_BITS && blocks <= bramLeft) {
+      bramLeft -= blocks;
+      s.set({ ...s.mem, storage: 'bram', reason: `auto: ${bits} bits, largest first into BRAM (${blocks} BRAM18)` });
+    } else {
+      const why = bits < AUTO_BRAM_MIN_BITS ? `${bits} bits is below the ${AUTO_BRAM_MIN_BITS}-bit BRAM threshold` : 'no BRAM18 left in the budget';
+      const storage = isBuffer ? (s.mem.depth <= AUTO_REGISTER_MAX_DEPTH ? 'registers' : 'lutram') : 'logic';
+      s.set({ ...s.mem, storage, reason: `auto: ${why}` });
+    }
+  }
+
+  const withMult = nodes.filter((n) => n.multiplier);
+  let dspLeft = limits.dsp - withMult.filter((n) => n.multiplier!.requested === 'dsp').reduce((k, n) => k + dspCount(n.multiplier!.aBits, n.multiplier!.bBits), 0);
+  const autoMults = withMult
+    .filter((n) => n.multiplier!.requested === 'auto')
+    .sort((a, b) => b.multiplier!.aBits * b.multiplier!.bBits - a.multiplier!.aBits * a.multiplier!.bBits || a.index - b.index);
+  for (const n of autoMults) {
+    const m = n.multiplier!;
+    const slices = dspCount(m.aBits, m.bBits);
+    if (m.aBits + m.bBits < DSP_MIN_PRODUCT_BITS) {
+      n.multiplier = { ...m, mapping: 'lut', reason: 'auto: product narrower than 9 bits' };
+    } else if (slices <= dspLeft) {
+      dspLeft -= slices;
+      n.multiplier = { ...m, mapping: 'dsp', reason: `auto: widest first onto DSP48E1 (${slices})` };
+    } else {
+      n.multiplier = { ...m, mapping: 'lut', reason: 'auto: no DSP48E1 left in the budget' };
+    }
+  }
+}
+
+// ───────────────────────────── utilities ─────────────────────────────
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return 'an array';
+  return 'an object';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,116 @@
+/**
+ * The layer-graph IR: the single, frozen description every later stage reads (estimator, reports, reference
+ * model, emitters, watch). Nothing downstream looks at the user's config.
+ */
+import type { Device } from '../devices/index.js';
+import type { LayerKind, MatmulMode, ResourceName, Shape } from '../dsl/index.js';
+
+export const IR_VERSION = 1;
+
+/** Where a setting's value came from, most specific first. */
+export type SettingOrigin = 'layers' | 'kinds' | 'defaults' | 'builtin' | 'inherited';
+
+export type ResolvedBufferStorage = 'bram' | 'lutram' | 'registers';
+export type ResolvedWeightStorage = 'bram' | 'lutram' | 'logic';
+
+export interface TensorInfo {
+  readonly shape: Shape;
+  readonly elements: number;
+  /** Signed integer width of each element. */
+  readonly bits: number;
+}
+
+export interface LayerInput extends TensorInfo {
+  /** Producer layer path ('input' for the model input). */
+  readonly from: string;
+}
+
+export interface MemoryNode {
+  /** Role within the layer: 'buffer' (its output), 'weights', 'bias', 'scale', 'table'. */
+  readonly role: 'buffer' | 'weights' | 'bias' | 'table';
+  readonly depth: number;
+  readonly width: number;
+  readonly storage: ResolvedBufferStorage | ResolvedWeightStorage;
+  /** What the config asked for ('auto' when the resolver chose). */
+  readonly requested: string;
+  readonly origin: SettingOrigin;
+  /** Why this storage, when the resolver chose it. */
+  readonly reason?: string;
+}
+
+export interface MultiplierNode {
+  /** Operand widths of the layer's one multiplier (time-shared between products and requantization). */
+  readonly aBits: number;
+  readonly bBits: number;
+  readonly mapping: 'dsp' | 'lut';
+  readonly requested: string;
+  readonly origin: SettingOrigin;
+  readonly reason?: string;
+}
+
+/** Kind-specific dimensions. Rows are time steps unless said otherwise. */
+export type LayerDims =
+  | { readonly kind: 'input'; readonly rows: number; readonly cols: number }
+  | { readonly kind: 'linear'; readonly rows: number; readonly inFeatures: number; readonly outFeatures: number; readonly bias: boolean }
+  | {
+      readonly kind: 'matmul';
+      readonly mode: MatmulMode;
+      readonly heads: number;
+      /** Output rows per head. */
+      readonly rows: number;
+      /** Output columns per head. */
+      readonly cols: number;
+      /** Length of each dot product. */
+      readonly inner: number;
+    }
+  | { readonly kind: 'softmax'; readonly rows: number; readonly cols: number }
+  | { readonly kind: 'posenc' | 'add' | 'batchnorm' | 'layernorm' | 'relu'; readonly rows: number; readonly cols: number }
+  | { readonly kind: 'avgpool'; readonly window: number; readonly cols: number };
+
+/** Widths that follow from the configured ones; never configured directly. */
+export interface DerivedWidths {
+  readonly weight?: number;
+  readonly bias?: number;
+  /** Width of one (x − z_x)·(w − z_w) product. */
+  readonly product?: number;
+  /** Exact accumulator width (no overflow for any input). */
+  readonly acc?: number;
+  /** Signed width of each requantization multiplier m. */
+  readonly requantMultiplier?: number;
+}
+
+export interface LayerNode {
+  readonly path: string;
+  /** VHDL identifier derived from the path (dots → underscores). */
+  readonly name: string;
+  readonly kind: LayerKind;
+  /** Position in the layer-at-a-time schedule (0 = the model input). */
+  readonly index: number;
+  readonly inputs: readonly LayerInput[];
+  readonly output: TensorInfo;
+  readonly dims: LayerDims;
+  readonly widths: DerivedWidths;
+  /** Where each configured value came from. */
+  readonly origins: { readonly weightBits?: SettingOrigin; readonly outputBits: SettingOrigin };
+  /** The output buffer; undefined for layers applied on read (ReLU). */
+  readonly buffer?: MemoryNode;
+  readonly memories: readonly MemoryNode[];
+  readonly multiplier?: MultiplierNode;
+  /** Paths of the layers that read this one's output. */
+  readonly consumers: readonly string[];
+}
+
+export interface ResolvedDesign {
+  readonly irVersion: typeof IR_VERSION;
+  readonly name: string;
+  readonly device: Device;
+  readonly clockMHz: number;
+  /** Fractions of each resource the design may use. */
+  readonly budget: Readonly<Record<ResourceName, number>>;
+  /** Usable amounts: floor(device capacity × budget). */
+  readonly limits: Readonly<Record<ResourceName, number>>;
+  readonly weights: { readonly source: 'synthetic'; readonly seed: number };
+  /** Layers in schedule order, the model input first. */
+  readonly layers: readonly LayerNode[];
+  readonly output: string;
+}
