@@ -38,6 +38,7 @@ function kilnEntry(): string {
   return join(dirname(here), '..', here.endsWith('.ts') ? 'index.ts' : 'index.js');
 }
 
+/** Loads one config module with jiti; errors carry the file that failed so they can name it. */
 const importModule: Loader = async (filepath) => {
   const jiti = createJiti(pathToFileURL(filepath).href, {
     alias: { 'kiln-fpga': kilnEntry() },
@@ -45,7 +46,11 @@ const importModule: Loader = async (filepath) => {
     fsCache: false,
     interopDefault: true,
   });
-  return jiti.import(filepath, { default: true });
+  try {
+    return await jiti.import(filepath, { default: true });
+  } catch (err) {
+    throw loadError(err, filepath);
+  }
 };
 
 export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
@@ -90,16 +95,22 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
 function loadError(err: unknown, file: string): KilnError {
   if (isKilnError(err)) return err;
   const e = err as { message?: string; stack?: string } | undefined;
-  const message = (e?.message ?? String(err)).split('\n')[0]!;
-  const loc = locateInStack(e?.stack, file);
+  const text = e?.message ?? String(err);
+  const message = text.split('\n')[0]!.trim();
+  const loc = locateError(text, file) ?? locateError(e?.stack, file);
   const d = diagnostic('KILN_E_CONFIG_LOAD', [], `loading ${file} failed: ${message}`, 'fix the error in the config file; kiln did not write anything');
   return new KilnError([loc ? { ...d, loc } : d]);
 }
 
-/** The first stack frame inside the config file, if the runtime kept one. */
-function locateInStack(stack: string | undefined, file: string): { file: string; line: number; column: number } | undefined {
-  if (!stack) return undefined;
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(stack);
-  return m ? { file, line: Number(m[1]), column: Number(m[2]) } : undefined;
+/** The first `file:line:column` naming the config or a local module it imports (not kiln, not node_modules). */
+function locateError(text: string | undefined, file: string): { file: string; line: number; column: number } | undefined {
+  if (!text) return undefined;
+  const re = /(?:file:\/\/)?(\/[^\s:()]+\.(?:ts|mts|cts|js|mjs|cjs|json)):(\d+):(\d+)/g;
+  const kilnRoot = dirname(dirname(kilnEntry()));
+  for (const m of text.matchAll(re)) {
+    const f = m[1]!;
+    if (f.includes('/node_modules/') || (f.startsWith(kilnRoot) && !file.startsWith(kilnRoot))) continue;
+    return { file: f, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
 }

@@ -87,10 +87,10 @@ export class GraphBuilder {
   }
 
   /** @internal */
-  addInput(window: number, features: number): Tensor<never> {
+  addInput(window: number, features: number): Tensor<'input'> {
     positiveInt(window, [...this.#field, 'window']);
     positiveInt(features, [...this.#field, 'features']);
-    return this.#add({ kind: 'input', path: 'input', inputs: [], shape: [window, features] }) as Tensor<never>;
+    return this.#add({ kind: 'input', path: 'input', inputs: [], shape: [window, features] }) as Tensor<'input'>;
   }
 
   /** @internal */
@@ -249,7 +249,7 @@ function fmt(shape: Shape): string {
  * });
  * ```
  */
-export function graph<P extends string>(options: GraphOptions, recipe: (g: GraphBuilder, x: Tensor<never>) => Tensor<P>): Model<P> {
+export function graph<P extends string>(options: GraphOptions, recipe: (g: GraphBuilder, x: Tensor<'input'>) => Tensor<P>): Model<P | 'input'> {
   const name = options?.name ?? 'model';
   return {
     kind: 'kiln-model',

@@ -66,7 +66,9 @@ const OPTION_KEYS = ['window', 'inputFeatures', 'outputs', 'dModel', 'heads', 'f
  * Encoder-only Transformer: input linear → positional encoding → N × (MHA → add → norm → FFN → add → norm)
  * → average pooling over time → output linear.
  */
-export function transformer<const O extends TransformerOptions>(options: O): Model<TransformerPath<O['encoderLayers']>> {
+export function transformer<const O extends TransformerOptions>(
+  options: O & Record<Exclude<keyof O, keyof TransformerOptions>, never>,
+): Model<TransformerPath<O['encoderLayers']>> {
   // Validation runs when the design is resolved, so errors become diagnostics naming `model.<option>`.
   return {
     kind: 'kiln-model',

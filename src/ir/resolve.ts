@@ -236,7 +236,9 @@ function checkSettings(v: unknown, field: Field, diags: Diagnostic[]): LayerSett
 }
 
 function suggestion(x: unknown, valid: readonly string[]): string {
-  return (typeof x === 'string' ? didYouMean(x, valid) : undefined) ?? `use one of ${valid.map((s) => `'${s}'`).join(', ')}`;
+  const list = `use one of ${valid.map((s) => `'${s}'`).join(', ')}`;
+  const near = typeof x === 'string' ? didYouMean(x, valid) : undefined;
+  return near ? `${near} (${list})` : list;
 }
 
 function checkKinds(v: unknown, diags: Diagnostic[]): Partial<Record<LayerKind, LayerSettings>> {
