@@ -62,7 +62,7 @@ export function resolveDesign(config: unknown): ResolvedDesign {
     }
   }
   const device = checkDevice(c.device, diags);
-  const clockMHz = checkClock(c.clockMHz, device, diags);
+  const clockMHz = checkClock(c.clockMHz, diags);
   const budget = checkBudget(c.budget, diags);
   const seed = checkWeights(c.weights, diags);
   const defaults = checkSettings(c.defaults, ['defaults'], diags);
@@ -70,8 +70,7 @@ export function resolveDesign(config: unknown): ResolvedDesign {
   const layers = spec ? checkLayerKeys(c.layers, spec, diags) : {};
   if (!spec || !device || diags.length > 0) throw new KilnError(diags);
 
-  const nodes = buildNodes(spec, defaults, kinds, layers, diags);
-  if (diags.length > 0) throw new KilnError(diags);
+  const nodes = buildNodes(spec, defaults, kinds, layers);
 
   const limits = Object.fromEntries(RESOURCES.map((r) => [r, Math.floor(device[r] * budget[r])])) as Record<ResourceName, number>;
   placeAuto(nodes, limits);
@@ -140,7 +139,7 @@ function checkDevice(id: unknown, diags: Diagnostic[]): Device | undefined {
   return device;
 }
 
-function checkClock(v: unknown, _device: Device | undefined, diags: Diagnostic[]): number | undefined {
+function checkClock(v: unknown, diags: Diagnostic[]): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_CLOCK_MHZ) {
     diags.push(diagnostic('KILN_E_RANGE', ['clockMHz'], `must be a number of MHz in (0, ${MAX_CLOCK_MHZ}], got ${describeValue(v)}`));
@@ -310,7 +309,7 @@ function pick<K extends keyof LayerSettings>(lv: Levels, kind: LayerKind, path: 
   return { value: BUILTIN[key], origin: 'builtin' };
 }
 
-function buildNodes(spec: GraphSpec, defaults: LayerSettings, kinds: Levels['kinds'], layers: Levels['layers'], _diags: Diagnostic[]): Mutable<LayerNode>[] {
+function buildNodes(spec: GraphSpec, defaults: LayerSettings, kinds: Levels['kinds'], layers: Levels['layers']): Mutable<LayerNode>[] {
   const lv: Levels = { defaults, kinds, layers };
   const byPath = new Map<string, Mutable<LayerNode>>();
   const nodes: Mutable<LayerNode>[] = [];
