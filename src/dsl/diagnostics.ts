@@ -21,6 +21,9 @@ export type DiagnosticCode =
   | 'KILN_E_SHAPE'
   | 'KILN_E_GRAPH'
   | 'KILN_E_NOT_APPLICABLE'
+  | 'KILN_E_UNSUPPORTED'
+  | 'KILN_E_TOOL'
+  | 'KILN_E_DATA'
   | 'KILN_E_USAGE'
   | 'KILN_E_IO';
 

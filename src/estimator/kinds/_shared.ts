@@ -3,6 +3,7 @@
  * and its requantization, so the operand muxes in front of it are part of every arithmetic layer.
  */
 import type { LayerNode } from '../../ir/types.js';
+import { macCycles, macPlan } from '../../emitters/vhdl/plan.js';
 import { adder, memory, multiplier, mux, register, saturate, type Part } from '../primitives.js';
 
 export interface KindEstimator {
@@ -10,6 +11,13 @@ export interface KindEstimator {
   parts(node: LayerNode): Part[];
   /** Cycles from enable to done in the layer-at-a-time schedule. */
   cycles(node: LayerNode): number;
+}
+
+/** Cycles of a layer running on the MAC engine, from its hardware plan (the same one the VHDL follows). */
+export function planCycles(node: LayerNode): number {
+  const plan = macPlan(node);
+  if (!plan) throw new Error(`${node.path}: no MAC plan for ${node.kind}`);
+  return macCycles(plan);
 }
 
 /** The layer's multiplier and the operand muxes that let products and requantization share it. */

@@ -1,8 +1,7 @@
 /** Average pooling over time: per column, accumulate `window` values, then one requantization (1/L folded into m). */
 import type { LayerNode } from '../../ir/types.js';
 import { controller, counter } from '../primitives.js';
-import { accumulator, type KindEstimator, memories, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
-import { LAYER_START_CYCLES, LINEAR_OVERHEAD_PER_OUTPUT } from './linear.js';
+import { accumulator, type KindEstimator, memories, planCycles, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
 
 function d(node: LayerNode) {
   if (node.dims.kind !== 'avgpool') throw new Error(`not an avgpool layer: ${node.path}`);
@@ -21,5 +20,5 @@ export const avgpool: KindEstimator = {
     ...accumulator(node.widths.acc!),
     ...requantizer(node),
   ],
-  cycles: (node) => d(node).cols * (d(node).window + LINEAR_OVERHEAD_PER_OUTPUT) + LAYER_START_CYCLES,
+  cycles: planCycles,
 };

@@ -5,10 +5,7 @@
  */
 import type { LayerNode } from '../../ir/types.js';
 import { adder, controller, counter } from '../primitives.js';
-import { type KindEstimator, memories, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
-import { LAYER_START_CYCLES } from './linear.js';
-
-export const ELEMENTWISE_CYCLES_PER_ELEMENT = 4;
+import { type KindEstimator, memories, planCycles, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
 
 function parts(node: LayerNode) {
   return [
@@ -23,7 +20,7 @@ function parts(node: LayerNode) {
   ];
 }
 
-const cycles = (node: LayerNode) => node.output.elements * ELEMENTWISE_CYCLES_PER_ELEMENT + LAYER_START_CYCLES;
+const cycles = planCycles;
 
 export const add: KindEstimator = { parts, cycles };
 export const posenc: KindEstimator = { parts, cycles };

@@ -4,11 +4,7 @@
  */
 import type { LayerNode } from '../../ir/types.js';
 import { adder, controller, counter } from '../primitives.js';
-import { accumulator, type KindEstimator, memories, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
-
-/** Cycles per output beyond the `in` products: pipeline fill, requant multiply, round/saturate, write. */
-export const LINEAR_OVERHEAD_PER_OUTPUT = 4;
-export const LAYER_START_CYCLES = 2;
+import { accumulator, type KindEstimator, memories, planCycles, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
 
 function dims(node: LayerNode) {
   if (node.dims.kind !== 'linear') throw new Error(`not a linear layer: ${node.path}`);
@@ -34,8 +30,5 @@ export const linear: KindEstimator = {
       ...requantizer(node),
     ];
   },
-  cycles: (node) => {
-    const d = dims(node);
-    return d.rows * d.outFeatures * (d.inFeatures + LINEAR_OVERHEAD_PER_OUTPUT) + LAYER_START_CYCLES;
-  },
+  cycles: planCycles,
 };

@@ -4,8 +4,7 @@
  */
 import type { LayerNode } from '../../ir/types.js';
 import { controller, counter } from '../primitives.js';
-import { accumulator, type KindEstimator, memories, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
-import { LAYER_START_CYCLES, LINEAR_OVERHEAD_PER_OUTPUT } from './linear.js';
+import { accumulator, type KindEstimator, memories, planCycles, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
 
 function dims(node: LayerNode) {
   if (node.dims.kind !== 'matmul') throw new Error(`not a matmul layer: ${node.path}`);
@@ -31,8 +30,5 @@ export const matmul: KindEstimator = {
       ...requantizer(node),
     ];
   },
-  cycles: (node) => {
-    const d = dims(node);
-    return d.heads * d.rows * d.cols * (d.inner + LINEAR_OVERHEAD_PER_OUTPUT) + LAYER_START_CYCLES;
-  },
+  cycles: planCycles,
 };

@@ -7,9 +7,12 @@
  */
 import type { LayerNode } from '../../ir/types.js';
 import { adder, controller, counter, register } from '../primitives.js';
-import { accumulator, type KindEstimator, memories, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
-import { LAYER_START_CYCLES } from './linear.js';
+import { accumulator, type KindEstimator, memories, planCycles, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
 
+/** Layer norm has no hardware yet; its v0 cycle model assumes the MAC engine's 2 start/done cycles. */
+const LAYER_START_CYCLES = 2;
+
+/** Layer norm (estimate only): per element a mean, a variance and an affine pass of ~4 cycles. */
 export const BATCHNORM_CYCLES_PER_ELEMENT = 4;
 /** Layernorm per-row fixed cost: square root (one cycle per result bit pair) and reciprocal (one per bit). */
 export const LAYERNORM_ROW_OVERHEAD = 40;
@@ -32,7 +35,7 @@ export const batchnorm: KindEstimator = {
     ...accumulator(node.widths.acc!),
     ...requantizer(node),
   ],
-  cycles: (node) => node.output.elements * BATCHNORM_CYCLES_PER_ELEMENT + LAYER_START_CYCLES,
+  cycles: planCycles,
 };
 
 export const layernorm: KindEstimator = {

@@ -4,13 +4,8 @@
  */
 import type { LayerNode } from '../../ir/types.js';
 import { adder, comparator, controller, counter, register } from '../primitives.js';
+import { softmaxCycles, softmaxQuotientBits } from '../../emitters/vhdl/plan.js';
 import { type KindEstimator, memories } from './_shared.js';
-import { LAYER_START_CYCLES } from './linear.js';
-
-/** Quotient bits of the divider: the output width plus one for rounding. */
-export const softmaxQuotientBits = (node: LayerNode) => node.output.bits + 1;
-export const SOFTMAX_PASS_OVERHEAD = 2;
-export const SOFTMAX_DIVIDE_OVERHEAD = 2;
 
 function rc(node: LayerNode) {
   if (node.dims.kind !== 'softmax') throw new Error(`not a softmax layer: ${node.path}`);
@@ -41,9 +36,5 @@ export const softmax: KindEstimator = {
       register('output', node.output.bits),
     ];
   },
-  cycles: (node) => {
-    const d = rc(node);
-    const perRow = 2 * (d.cols + SOFTMAX_PASS_OVERHEAD) + d.cols * (softmaxQuotientBits(node) + SOFTMAX_DIVIDE_OVERHEAD);
-    return d.rows * perRow + LAYER_START_CYCLES;
-  },
+  cycles: softmaxCycles,
 };

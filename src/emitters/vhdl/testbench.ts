@@ -1,0 +1,185 @@
+/**
+ * Self-checking testbenches. Each loads its input vectors and expected outputs from files (one integer per
+ * line, '#' comments), runs the design once, prints `KILN_CYCLES n` (rising edges from enable to done),
+ * compares every output and prints `KILN_MISMATCH index i expected e got g` for the first MAX_REPORTED
+ * mismatches. Any mismatch, a timeout or a short vector file ends the run with `severity failure`; a clean
+ * run prints `KILN_RESULT PASS`.
+ */
+import type { LayerNode, ResolvedDesign } from '../../ir/types.js';
+import { addressBits, header, LIBRARIES } from './format.js';
+
+const LOADER = `  type int_array is array (natural range <>) of integer;
+
+  impure function load(path : string; n : natural) return int_array is
+    file f : text open read_mode is path;
+    variable l : line;
+    variable v : integer;
+    variable good : boolean;
+    variable r : int_array(0 to n - 1) := (others => 0);
+    variable i : natural := 0;
+  begin
+    while not endfile(f) and i < n loop
+      readline(f, l);
+      if l'length > 0 and l(l'low) /= '#' then
+        read(l, v, good);
+        assert good report "vector file " & path & ": line " & integer'image(i) & " is not an integer" severity failure;
+        r(i) := v;
+        i := i + 1;
+      end if;
+    end loop;
+    assert i = n report "vector file " & path & ": expected " & integer'image(n) & " values, found " & integer'image(i) severity failure;
+    return r;
+  end function;
+`;
+
+const CHECK = (outputs: number, addrPort: string, dataPort: string) => `    -- compare every output
+    for i in 0 to ${outputs} - 1 loop
+      ${addrPort} <= to_unsigned(i, ${addrPort}'length);
+      wait until falling_edge(clk);
+      if to_integer(${dataPort}) /= EXPECTED(i) then
+        mismatches := mismatches + 1;
+        if mismatches <= MAX_REPORTED then
+          report "KILN_MISMATCH index " & integer'image(i) & " expected " & integer'image(EXPECTED(i)) & " got " & integer'image(to_integer(${dataPort}));
+        end if;
+      end if;
+    end loop;
+    if mismatches > 0 then
+      report "KILN_RESULT FAIL " & integer'image(mismatches) & " of ${outputs} outputs differ" severity failure;
+    end if;
+    report "KILN_RESULT PASS ${outputs} outputs";
+    running <= false;
+    wait;
+`;
+
+const RUN = (timeout: number) => `    -- run once and count the rising edges from enable to done
+    wait until falling_edge(clk);
+    enable <= '1';
+    loop
+      wait until falling_edge(clk);
+      cycles := cycles + 1;
+      exit when done = '1';
+      if cycles > ${timeout} then
+        report "KILN_TIMEOUT no done after " & integer'image(cycles) & " cycles" severity failure;
+      end if;
+    end loop;
+    report "KILN_CYCLES " & integer'image(cycles);
+`;
+
+/** Testbench of one layer: its input ports are served by clocked memories loaded from vector files. */
+export function emitLayerTestbench(node: LayerNode, expectedCycles: number): string {
+  const tb = `${node.name}_tb`;
+  const L: string[] = [];
+  L.push(header(`Self-checking testbench of layer '${node.path}'`, [`expects ${expectedCycles} cycles and ${node.output.elements} outputs`]));
+  L.push(LIBRARIES + 'use std.textio.all;\n');
+  L.push(`entity ${tb} is`);
+  L.push('  generic (');
+  node.inputs.forEach((_, p) => L.push(`    X${p}_FILE : string := "${node.name}.x${p}.txt";`));
+  L.push(`    Y_FILE : string := "${node.name}.y.txt";`);
+  L.push('    MAX_REPORTED : natural := 10');
+  L.push('  );');
+  L.push(`end entity ${tb};`);
+  L.push('');
+  L.push(`architecture sim of ${tb} is`);
+  L.push(LOADER);
+  node.inputs.forEach((inp, p) => L.push(`  constant X${p} : int_array := load(X${p}_FILE, ${inp.elements});`));
+  L.push(`  constant EXPECTED : int_array := load(Y_FILE, ${node.output.elements});`);
+  L.push("  signal clk : std_logic := '0';");
+  L.push('  signal running : boolean := true;');
+  L.push("  signal enable, done : std_logic := '0';");
+  node.inputs.forEach((inp, p) => {
+    L.push(`  signal x${p}_addr : unsigned(${addressBits(inp.elements) - 1} downto 0);`);
+    L.push(`  signal x${p}_data : signed(${inp.bits - 1} downto 0) := (others => '0');`);
+  });
+  L.push(`  signal y_addr : unsigned(${addressBits(node.output.elements) - 1} downto 0) := (others => '0');`);
+  L.push(`  signal y_data : signed(${node.output.bits - 1} downto 0);`);
+  L.push('begin');
+  L.push("  clk <= not clk after 5 ns when running else '0';");
+  L.push('');
+  L.push(`  dut : entity work.${node.name}`);
+  L.push('    port map (');
+  const ports = ['clk => clk', 'enable => enable', 'done => done'];
+  node.inputs.forEach((_, p) => ports.push(`x${p}_addr => x${p}_addr`, `x${p}_data => x${p}_data`));
+  ports.push('y_addr => y_addr', 'y_data => y_data');
+  L.push(ports.map((p) => `      ${p}`).join(',\n'));
+  L.push('    );');
+  L.push('');
+  node.inputs.forEach((inp, p) => {
+    L.push(`  -- the producer '${inp.from}': a clocked read port`);
+    L.push(`  x${p}_memory : process (clk)`);
+    L.push('  begin');
+    L.push('    if rising_edge(clk) then');
+    L.push(`      x${p}_data <= to_signed(X${p}(to_integer(x${p}_addr)), ${inp.bits});`);
+    L.push('    end if;');
+    L.push('  end process;');
+  });
+  L.push('');
+  L.push('  stimulus : process');
+  L.push('    variable cycles : natural := 0;');
+  L.push('    variable mismatches : natural := 0;');
+  L.push('  begin');
+  L.push(RUN(2 * expectedCycles + 100));
+  L.push(CHECK(node.output.elements, 'y_addr', 'y_data'));
+  L.push('  end process;');
+  L.push('end architecture sim;');
+  return L.join('\n') + '\n';
+}
+
+/** Testbench of the whole model: writes the input window through the host port, runs, reads the output. */
+export function emitTopTestbench(design: ResolvedDesign, expectedCycles: number): string {
+  const input = design.layers[0]!;
+  const output = design.layers.find((l) => l.path === design.output)!;
+  const tb = `${design.name}_tb`;
+  return `${header(`Self-checking testbench of the whole model '${design.name}'`, [`expects ${expectedCycles} cycles and ${output.output.elements} outputs`])}${LIBRARIES}use std.textio.all;
+
+entity ${tb} is
+  generic (
+    X_FILE : string := "${design.name}.x.txt";
+    Y_FILE : string := "${design.name}.y.txt";
+    MAX_REPORTED : natural := 10
+  );
+end entity ${tb};
+
+architecture sim of ${tb} is
+${LOADER}
+  constant X : int_array := load(X_FILE, ${input.output.elements});
+  constant EXPECTED : int_array := load(Y_FILE, ${output.output.elements});
+  signal clk : std_logic := '0';
+  signal running : boolean := true;
+  signal enable, done, in_we : std_logic := '0';
+  signal in_addr : unsigned(${addressBits(input.output.elements) - 1} downto 0) := (others => '0');
+  signal in_data : signed(${input.output.bits - 1} downto 0) := (others => '0');
+  signal out_addr : unsigned(${addressBits(output.output.elements) - 1} downto 0) := (others => '0');
+  signal out_data : signed(${output.output.bits - 1} downto 0);
+begin
+  clk <= not clk after 5 ns when running else '0';
+
+  dut : entity work.${design.name}
+    port map (
+      clk => clk, enable => enable, done => done,
+      in_we => in_we, in_addr => in_addr, in_data => in_data,
+      out_addr => out_addr, out_data => out_data
+    );
+
+  stimulus : process
+    variable cycles : natural := 0;
+    variable mismatches : natural := 0;
+  begin
+    -- write the input window
+    for i in 0 to ${input.output.elements} - 1 loop
+      wait until falling_edge(clk);
+      in_we <= '1';
+      in_addr <= to_unsigned(i, in_addr'length);
+      in_data <= to_signed(X(i), in_data'length);
+    end loop;
+    wait until falling_edge(clk);
+    in_we <= '0';
+${RUN(2 * expectedCycles + 1000)}
+${CHECK(output.output.elements, 'out_addr', 'out_data')}  end process;
+end architecture sim;
+`;
+}
+
+/** A vector file: a comment line, then one integer per line. */
+export function vectorFile(comment: string, values: ArrayLike<number>): string {
+  return `# ${comment}\n${Array.from(values).join('\n')}\n`;
+}
