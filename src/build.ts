@@ -8,8 +8,11 @@ import { loadConfig, type LoadedConfig } from './dsl/load.js';
 import { withLocations } from './dsl/locate.js';
 import type { ConfigEnv } from './dsl/types.js';
 import { createReport, renderReportJson, renderReportMarkdown, writeArtifacts, type Report } from './emitters/index.js';
+import { emitHardware, type TestbenchEntry } from './emitters/vhdl/index.js';
 import { estimateDesign, type Estimate } from './estimator/index.js';
 import { resolveDesign, type ResolvedDesign } from './ir/index.js';
+import { quantizeModel } from './reference/index.js';
+import type { QuantizedModel } from './reference/types.js';
 import { KILN_VERSION } from './version.js';
 
 export interface ProjectOptions {
@@ -18,6 +21,8 @@ export interface ProjectOptions {
   /** Output directory; default `build/` next to the config file. */
   outDir?: string;
   command?: ConfigEnv['command'];
+  /** Generate VHDL, testbenches and vectors too (default true). */
+  hardware?: boolean;
 }
 
 export interface ProjectResult {
@@ -28,6 +33,9 @@ export interface ProjectResult {
   outDir: string;
   /** Relative path → content of every artifact the build writes. */
   artifacts: Map<string, string>;
+  /** Present when hardware was generated. */
+  quantized?: QuantizedModel;
+  testbenches: TestbenchEntry[];
 }
 
 /** Loads, validates, estimates and renders; writes nothing. Throws KilnError (with source locations) on bad input. */
@@ -52,7 +60,18 @@ export async function compileProject(options: ProjectOptions = {}): Promise<Proj
     ['report.json', renderReportJson(report)],
     ['report.md', renderReportMarkdown(report)],
   ]);
-  return { loaded, design, estimate, report, outDir, artifacts };
+  if (options.hardware === false) return { loaded, design, estimate, report, outDir, artifacts, testbenches: [] };
+  let quantized: QuantizedModel;
+  let hw: ReturnType<typeof emitHardware>;
+  try {
+    quantized = quantizeModel(design);
+    hw = emitHardware(design, quantized);
+  } catch (err) {
+    if (isKilnError(err)) throw new KilnError(withLocations(err.diagnostics, loaded.source, loaded.filepath));
+    throw err;
+  }
+  for (const [rel, text] of hw.files) artifacts.set(rel, text);
+  return { loaded, design, estimate, report, outDir, artifacts, quantized, testbenches: hw.testbenches };
 }
 
 /** compileProject, then writes the artifacts atomically. */

@@ -14,8 +14,8 @@ export type LayerParams =
       /** [out][in] raw weights; the zero point is subtracted at run time. */
       readonly weights: Int32Array;
       readonly weightZero: number;
-      /** [out] biases at scale s_x·s_w, or undefined without bias. */
-      readonly bias: Int32Array | undefined;
+      /** [out] biases at scale s_x·s_w (integers; up to 34 bits, so not an Int32Array), or undefined without bias. */
+      readonly bias: Float64Array | undefined;
       readonly mult: Multiplier;
     }
   | {
@@ -40,8 +40,8 @@ export type LayerParams =
       /** [cols] folded scale γ/√(σ²+ε), quantized per tensor. */
       readonly weights: Int32Array;
       readonly weightZero: number;
-      /** [cols] folded bias β − scale·μ at s_x·s_w. */
-      readonly bias: Int32Array;
+      /** [cols] folded bias β − scale·μ at s_x·s_w (integers). */
+      readonly bias: Float64Array;
       readonly mult: Multiplier;
     }
   | { readonly kind: 'layernorm' }

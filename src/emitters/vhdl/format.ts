@@ -44,10 +44,21 @@ export function romStyle(storage: MemoryNode['storage']): string {
   return storage === 'bram' ? 'block' : 'distributed';
 }
 
+/**
+ * A signed constant of `bits` bits. VHDL integers are 32-bit, so wider values are written as a binary
+ * bit-string literal (two's complement).
+ */
+export function signedLiteral(value: number, bits: number): string {
+  if (Math.abs(value) < 2 ** 31) return `to_signed(${value}, ${bits})`;
+  const v = BigInt(value);
+  const twos = v < 0n ? (1n << BigInt(bits)) + v : v;
+  return `signed'("${twos.toString(2).padStart(bits, '0')}")`;
+}
+
 /** A named-association aggregate, 8 entries per line: index i holds values[i] whatever the range direction. */
 export function aggregate(values: ArrayLike<number>, bits: number, indent: string): string {
   if (values.length === 0) throw new Error('empty ROM');
-  const items = Array.from(values, (v, i) => `${i} => to_signed(${v}, ${bits})`);
+  const items = Array.from(values, (v, i) => `${i} => ${signedLiteral(v, bits)}`);
   const lines: string[] = [];
   for (let i = 0; i < items.length; i += 8) lines.push(indent + items.slice(i, i + 8).join(', '));
   return `(\n${lines.join(',\n')}\n${indent.slice(2)})`;

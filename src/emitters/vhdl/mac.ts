@@ -11,7 +11,7 @@ import { macCycles, type Affine, type MacPlan, type Operand } from './plan.js';
 
 interface Rom {
   name: string;
-  values: Int32Array;
+  values: ArrayLike<number>;
   bits: number;
   zero: number;
   storage: MemoryNode['storage'];

@@ -17,9 +17,9 @@ export function checkExact(acc: number, path: string): number {
 }
 
 /** Symmetric quantization of a bias at `scale` into a signed `bits`-bit integer (saturating). */
-export function quantizeBias(values: readonly number[] | Float64Array, scale: number, bits: number): Int32Array {
+export function quantizeBias(values: readonly number[] | Float64Array, scale: number, bits: number): Float64Array {
   const { min, max } = intRange(bits);
-  return Int32Array.from(values, (v) => Math.min(max, Math.max(min, Math.round(v / scale))));
+  return Float64Array.from(values, (v) => Math.min(max, Math.max(min, Math.round(v / scale))));
 }
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * The integer core of kiln: rounding shift, saturation and requantization, exact in BigInt.
+ * The VHDL package `kiln_arith` (src/emitters/vhdl/arith-package.ts) implements the same three functions;
+ * test/arith/vhdl-package.test.ts proves them equal on generated vectors.
+ */
+import { SHIFT_LIMIT, check, checkInt } from './assert.js';
+import type { Multiplier } from './multiplier.js';
+
+/** Widest signed word `saturate` accepts. */
+const MAX_SATURATE_BITS = 64;
+/** Widest signed word whose range is made of JS safe integers (used where results are `number`s). */
+const MAX_NUMBER_BITS = 53;
+
+/** The range of a signed two's-complement `bits`-bit word: [−2^(bits−1), 2^(bits−1) − 1]. bits: 2..53. */
+export function intRange(bits: number): { min: number; max: number } {
+  checkInt(bits, 2, MAX_NUMBER_BITS, 'intRange', 'bits');
+  const half = 2 ** (bits - 1);
+  return { min: -half, max: half - 1 };
+}
+
+/**
+ * Rounding right shift, round half up: floor((x + 2^(n−1)) / 2^n) for n > 0, x for n = 0.
+ * BigInt `>>` is an arithmetic shift of two's complement, i.e. floor division (−300 >> 4 = −19), exactly like
+ * `shift_right` on VHDL `signed`. Ties therefore go toward +∞: 2.5 → 3, −2.5 → −2. n: 0..1023.
+ */
+export function roundShift(x: bigint, n: number): bigint {
+  checkInt(n, 0, SHIFT_LIMIT, 'roundShift', 'shift n');
+  if (n === 0) return x;
+  return (x + (1n << BigInt(n - 1))) >> BigInt(n);
+}
+
+/** Clamps x to the signed `bits`-bit range [−2^(bits−1), 2^(bits−1) − 1]. Never wraps. bits: 2..64. */
+export function saturate(x: bigint, bits: number): bigint {
+  checkInt(bits, 2, MAX_SATURATE_BITS, 'saturate', 'bits');
+  const half = 1n << BigInt(bits - 1);
+  if (x >= half) return half - 1n;
+  if (x < -half) return -half;
+  return x;
+}
+
+/**
+ * Requantizes an accumulator: y = saturate(z + roundShift(acc · m, n), bits), as a JS number.
+ * This is the only requantization rule of kiln (one rounding: half up; one narrowing: saturation).
+ * `zeroPoint` must lie in the output range (affine zero points always do); bits: 2..53.
+ */
+export function requantize(acc: bigint, mult: Multiplier, zeroPoint: number, bits: number): number {
+  checkInt(bits, 2, MAX_NUMBER_BITS, 'requantize', 'bits');
+  check(Number.isSafeInteger(mult.m) && mult.m > 0, 'requantize', `multiplier m must be a positive integer, got ${mult.m}`);
+  checkInt(mult.n, 0, SHIFT_LIMIT, 'requantize', 'multiplier shift n');
+  const { min, max } = intRange(bits);
+  checkInt(zeroPoint, min, max, 'requantize', `zero point (${bits}-bit output)`);
+  return Number(saturate(BigInt(zeroPoint) + roundShift(acc * BigInt(mult.m), mult.n), bits));
+}

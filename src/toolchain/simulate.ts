@@ -1,0 +1,102 @@
+/**
+ * Runs generated testbenches with GHDL (in parallel, each in its own work library) and reads their verdict:
+ * pass/fail, the first mismatches with their indices, and the measured cycles, which must equal the
+ * estimator's.
+ */
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestbenchEntry } from '../emitters/vhdl/index.js';
+import { runGhdl } from './ghdl.js';
+
+export interface Mismatch {
+  index: number;
+  expected: number;
+  got: number;
+}
+
+export interface SimResult {
+  unit: string;
+  kind: TestbenchEntry['kind'];
+  /** pass: every output equal and cycles as estimated; fail: a mismatch, wrong cycle count or timeout; error: GHDL could not build or run it. */
+  status: 'pass' | 'fail' | 'error';
+  outputs: number;
+  mismatches: number;
+  firstMismatches: Mismatch[];
+  cycles?: number;
+  expectedCycles: number;
+  durationMs: number;
+  /** Why it did not pass. */
+  message?: string;
+}
+
+export interface SimulateOptions {
+  outDir: string;
+  jobs?: number;
+  timeoutMs?: number;
+  onResult?: (r: SimResult, done: number, total: number) => void;
+}
+
+export async function simulate(testbenches: readonly TestbenchEntry[], o: SimulateOptions): Promise<SimResult[]> {
+  const jobs = Math.max(1, Math.min(o.jobs ?? availableParallelism(), testbenches.length));
+  const results: SimResult[] = new Array(testbenches.length);
+  let next = 0;
+  let finished = 0;
+  const worker = async () => {
+    while (next < testbenches.length) {
+      const i = next++;
+      results[i] = await simulateOne(testbenches[i]!, o);
+      finished++;
+      o.onResult?.(results[i]!, finished, testbenches.length);
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+  return results;
+}
+
+async function simulateOne(tb: TestbenchEntry, o: SimulateOptions): Promise<SimResult> {
+  const outDir = resolve(o.outDir);
+  const r = await runGhdl({
+    workDir: join(outDir, 'sim', 'work', tb.top),
+    files: tb.sources.map((s) => join(outDir, s)),
+    top: tb.top,
+    generics: Object.fromEntries(Object.entries(tb.vectors).map(([k, v]) => [k, join(outDir, v)])),
+    timeoutMs: o.timeoutMs ?? 600_000,
+  });
+  return parseSimOutput(tb, r.stdout + r.stderr, r.ok, r.phase, r.durationMs);
+}
+
+/** Reads the KILN_* lines a kiln testbench prints. */
+export function parseSimOutput(tb: TestbenchEntry, text: string, ok: boolean, phase: string, durationMs: number): SimResult {
+  const cycles = /KILN_CYCLES (\d+)/.exec(text);
+  const firstMismatches = [...text.matchAll(/KILN_MISMATCH index (\d+) expected (-?\d+) got (-?\d+)/g)].map((m) => ({
+    index: Number(m[1]),
+    expected: Number(m[2]),
+    got: Number(m[3]),
+  }));
+  const failed = /KILN_RESULT FAIL (\d+)/.exec(text);
+  const passed = /KILN_RESULT PASS/.test(text);
+  const base = {
+    unit: tb.unit,
+    kind: tb.kind,
+    outputs: tb.outputs,
+    mismatches: failed ? Number(failed[1]) : 0,
+    firstMismatches,
+    expectedCycles: tb.expectedCycles,
+    durationMs,
+    ...(cycles ? { cycles: Number(cycles[1]) } : {}),
+  };
+  if (phase !== 'run') {
+    const firstError = text.split('\n').find((l) => /error|:\d+:\d+:/.test(l)) ?? text.trim().split('\n')[0] ?? '';
+    return { ...base, status: 'error', message: `GHDL ${phase} failed: ${firstError.trim()}` };
+  }
+  if (failed) return { ...base, status: 'fail', message: `${failed[1]} of ${tb.outputs} outputs differ from the reference model` };
+  if (/KILN_TIMEOUT/.test(text)) return { ...base, status: 'fail', message: 'no done before the time limit' };
+  if (!ok || !passed) {
+    const line = text.split('\n').find((l) => /failure|error/.test(l)) ?? '';
+    return { ...base, status: 'fail', message: `simulation failed: ${line.trim()}` };
+  }
+  if (base.cycles !== tb.expectedCycles) {
+    return { ...base, status: 'fail', message: `measured ${base.cycles} cycles, the estimator says ${tb.expectedCycles}` };
+  }
+  return { ...base, status: 'pass' };
+}
