@@ -9,8 +9,13 @@ import type { DerivedWidths, LayerDims, LayerInput, MemoryNode } from './types.j
 /** Signed width of every requantization multiplier m (m is kept in [2^14, 2^15), so the relative error of
  * m·2^-n against the real factor is below 2^-15 ≈ 3·10⁻⁵). */
 export const REQUANT_MULTIPLIER_BITS = 16;
-/** Fraction bits of the softmax exponential table: entries are round(2^16 · e^(−s·k)), 17 bits unsigned. */
-export const SOFTMAX_EXP_BITS = 17;
+/**
+ * Fraction bits of the softmax exponential table, E[k] = round(2^f · e^(−s·k)): at least 16, and 4 more than
+ * the output width so the table's resolution stays well below one output step. Entries are f + 1 bits.
+ */
+export function softmaxExpFractionBits(outputBits: number): number {
+  return Math.max(16, outputBits + 4);
+}
 
 export type Setting = 'weightBits' | 'outputBits' | 'buffer' | 'weightStorage' | 'multiplier';
 
@@ -20,8 +25,8 @@ export interface KindRules {
   /** A short phrase for error messages, e.g. "has no weights". */
   readonly describe: string;
   dims(spec: LayerSpec, inputs: readonly LayerInput[]): LayerDims;
-  widths(dims: LayerDims, inputs: readonly LayerInput[], weightBits: number | undefined): DerivedWidths;
-  memories(dims: LayerDims, widths: DerivedWidths, inputs: readonly LayerInput[]): readonly Pick<MemoryNode, 'role' | 'depth' | 'width'>[];
+  widths(dims: LayerDims, inputs: readonly LayerInput[], weightBits: number | undefined, outputBits: number): DerivedWidths;
+  memories(dims: LayerDims, widths: DerivedWidths, inputs: readonly LayerInput[], outputBits: number): readonly Pick<MemoryNode, 'role' | 'depth' | 'width'>[];
   multiplier(dims: LayerDims, widths: DerivedWidths, inputs: readonly LayerInput[]): { aBits: number; bBits: number } | undefined;
 }
 
@@ -107,8 +112,8 @@ export const KIND_RULES = {
     settings: ['outputBits', 'buffer', 'weightStorage'],
     describe: 'is a softmax (its only memory is the exponential table)',
     dims: (spec) => ({ kind: 'softmax', rows: spec.shape.slice(0, -1).reduce((a, b) => a * b, 1), cols: spec.shape[spec.shape.length - 1]! }),
-    widths: (dims) => ({ acc: SOFTMAX_EXP_BITS + Math.ceil(Math.log2((dims as { cols: number }).cols)) + 1 }),
-    memories: (_d, _w, inputs) => [{ role: 'table', depth: 2 ** inBits(inputs), width: SOFTMAX_EXP_BITS }],
+    widths: (dims, _inputs, _wb, outputBits) => ({ acc: softmaxExpFractionBits(outputBits) + 1 + Math.ceil(Math.log2((dims as { cols: number }).cols)) + 1 }),
+    memories: (_d, _w, inputs, outputBits) => [{ role: 'table', depth: 2 ** inBits(inputs), width: softmaxExpFractionBits(outputBits) + 1 }],
     multiplier: none,
   },
   add: {

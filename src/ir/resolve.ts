@@ -323,7 +323,7 @@ function buildNodes(spec: GraphSpec, defaults: LayerSettings, kinds: Levels['kin
     const out = has('outputBits') ? pick(lv, s.kind, s.path, 'outputBits') : { value: inputs[0]!.bits, origin: 'inherited' as const };
     const wb = has('weightBits') ? pick(lv, s.kind, s.path, 'weightBits') : undefined;
     const dims = rules.dims(s, inputs);
-    const widths = rules.widths(dims, inputs, wb?.value);
+    const widths = rules.widths(dims, inputs, wb?.value, out.value);
     const elements = s.shape.reduce((a, b) => a * b, 1);
 
     let buffer: MemoryNode | undefined;
@@ -332,7 +332,7 @@ function buildNodes(spec: GraphSpec, defaults: LayerSettings, kinds: Levels['kin
       buffer = { role: 'buffer', depth: elements, width: out.value, storage: b.value === 'auto' ? 'lutram' : b.value, requested: b.value, origin: b.origin };
     }
     const ws = has('weightStorage') ? pick(lv, s.kind, s.path, 'weightStorage') : undefined;
-    const memories: MemoryNode[] = rules.memories(dims, widths, inputs).map((m) => ({
+    const memories: MemoryNode[] = rules.memories(dims, widths, inputs, out.value).map((m) => ({
       ...m,
       storage: ws!.value === 'auto' ? 'logic' : ws!.value,
       requested: ws!.value,

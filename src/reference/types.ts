@@ -31,7 +31,7 @@ export type LayerParams =
   | { readonly kind: 'matmul'; readonly mult: Multiplier }
   | {
       readonly kind: 'softmax';
-      /** E[k] = round(2^EXP_FRACTION_BITS · e^(−s_x·k)) for k = max − x, k = 0 … 2^b_x − 1. */
+      /** E[k] = round(2^f · e^(−s_x·k)) for k = max − x, k = 0 … 2^b_x − 1, f = softmaxExpFractionBits(b_y). */
       readonly expTable: Int32Array;
     }
   | { readonly kind: 'add'; readonly m1: number; readonly m2: number; readonly shift: number }

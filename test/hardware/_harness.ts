@@ -15,7 +15,10 @@ export const HAVE_GHDL = ghdlAvailable();
 if (!HAVE_GHDL && process.env.CI !== 'true') console.warn('GHDL not found: GHDL tests are skipped (they fail under CI=true)');
 
 /** `it` for tests that need GHDL: runs when it is there or under CI (where its absence is a failure). */
-export const itGhdl = HAVE_GHDL || process.env.CI === 'true' ? it : it.skip;
+export function itGhdl(name: string, fn: () => Promise<void>, timeout?: number): void {
+  if (HAVE_GHDL || process.env.CI === 'true') it(name, fn, timeout);
+  else it.skip(name, fn);
+}
 
 export interface HardwareRun {
   design: ResolvedDesign;

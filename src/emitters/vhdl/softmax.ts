@@ -4,7 +4,7 @@
  * per element: y = z_y + floor((2·e·K + S) / (2·S)), K = 2^b_y − 1, computed with shifts (no multiplier).
  */
 import type { LayerNode } from '../../ir/types.js';
-import { EXP_FRACTION_BITS } from '../../reference/kinds/softmax.js';
+import { softmaxExpFractionBits } from '../../ir/kinds.js';
 import type { QuantLayer } from '../../reference/types.js';
 import { ARITH_PACKAGE_NAME } from './arith-package.js';
 import { addressBits, layerHeader, LIBRARIES, ramStyle, romStyle } from './format.js';
@@ -19,8 +19,9 @@ export function emitSoftmaxLayer(node: LayerNode, layer: QuantLayer): string {
   const inBits = node.inputs[0]!.bits;
   const outBits = node.output.bits;
   const Q = softmaxQuotientBits(node);
-  const expBits = EXP_FRACTION_BITS + 1;
-  const sumBits = unsignedBits(cols * 2 ** EXP_FRACTION_BITS);
+  const fraction = softmaxExpFractionBits(outBits);
+  const expBits = fraction + 1;
+  const sumBits = unsignedBits(cols * 2 ** fraction);
   const numBits = sumBits + 1 + Q;
   const name = node.name;
   const tableStorage = node.memories.find((m) => m.role === 'table')!.storage;
@@ -29,7 +30,7 @@ export function emitSoftmaxLayer(node: LayerNode, layer: QuantLayer): string {
     entries.push('      ' + Array.from(table.subarray(i, i + 8), (v, j) => `${i + j} => to_unsigned(${v}, ${expBits})`).join(', '));
   }
   return `${layerHeader(node, [
-    `exponential table: E[k] = round(2^${EXP_FRACTION_BITS} * exp(-${layer.inputs[0]!.scale.toExponential(6)} * k)), ${table.length} entries`,
+    `exponential table: E[k] = round(2^${fraction} * exp(-${layer.inputs[0]!.scale.toExponential(6)} * k)), ${table.length} entries`,
     `output: y = ${layer.output.zeroPoint} + floor((2*e*${2 ** outBits - 1} + S) / (2*S)); row sum ${sumBits} bits, ${Q}-step restoring divider`,
     `schedule: ${rows} rows x ${cols} columns; ${softmaxCycles(node)} cycles from enable to done`,
   ])}${LIBRARIES}use work.${ARITH_PACKAGE_NAME}.all;

@@ -1,25 +1,24 @@
 /**
  * Integer row-wise softmax with an exponential table and one integer division per element.
  *   k_j = max_row(x) − x_j                      (0 … 2^b_x − 1)
- *   e_j = E[k_j],  E[k] = round(2^16 · e^(−s_x·k))   (E[0] = 2^16, 17 bits unsigned)
+ *   e_j = E[k_j],  E[k] = round(2^f · e^(−s_x·k)),  f = max(16, b_y + 4)   (E[0] = 2^f, f + 1 bits unsigned)
  *   S   = Σ_j e_j
  *   y_j = z_y + floor((2·e_j·K + S) / (2·S)),   K = 2^b_y − 1   (round half up of e_j·K/S)
  * The output quantization is fixed: s_y = 1/K, z_y = −2^(b_y−1), so probability 1 maps to 2^(b_y−1) − 1
  * and no saturation is needed (e_j ≤ S).
  */
 import type { AffineParams } from '../../arith/index.js';
+import { softmaxExpFractionBits } from '../../ir/kinds.js';
 import type { LayerNode } from '../../ir/types.js';
 import type { KindSemantics } from '../types.js';
 import { batchOf } from './_shared.js';
-
-export const EXP_FRACTION_BITS = 16;
 
 export function softmaxOutputParams(bits: number): AffineParams {
   return { scale: 1 / (2 ** bits - 1), zeroPoint: -(2 ** (bits - 1)), bits };
 }
 
-export function expTable(inputScale: number, inputBits: number): Int32Array {
-  return Int32Array.from({ length: 2 ** inputBits }, (_, k) => Math.round(2 ** EXP_FRACTION_BITS * Math.exp(-inputScale * k)));
+export function expTable(inputScale: number, inputBits: number, fractionBits: number): Int32Array {
+  return Int32Array.from({ length: 2 ** inputBits }, (_, k) => Math.round(2 ** fractionBits * Math.exp(-inputScale * k)));
 }
 
 function rc(node: LayerNode) {
@@ -46,7 +45,7 @@ export const softmax: KindSemantics = {
     return out;
   },
   fixedOutput: (node) => softmaxOutputParams(node.output.bits),
-  quantize: (_node, _p, [xq]) => ({ kind: 'softmax', expTable: expTable(xq!.scale, xq!.bits) }),
+  quantize: (node, _p, [xq]) => ({ kind: 'softmax', expTable: expTable(xq!.scale, xq!.bits, softmaxExpFractionBits(node.output.bits)) }),
   int(node, layer, [x]) {
     const { rows, cols } = rc(node);
     const q = layer.params;
