@@ -65,7 +65,7 @@ Exit codes: 0 fits the device budget, 1 over budget, 2 configuration or usage er
       });
       if (values.json) io.stdout(JSON.stringify({ ...result.report, files: result.written.map((f) => relative(io.cwd, f)) }, null, 2) + '\n');
       else io.stderr(renderConsoleTable(result.report));
-      io.stderr(`wrote ${result.written.map((f) => relative(io.cwd, f) || f).join(', ')}\n`);
+      io.stderr(`wrote ${result.written.length} files to ${relative(io.cwd, result.outDir) || '.'}/ (report.json, report.md${result.testbenches.length > 0 ? ', vhdl/, sim/' : ''})\n`);
       return fitExit(result.report.fits, result.report.over, io);
     },
   },
@@ -131,6 +131,9 @@ async function runSim(values: Record<string, string | boolean | undefined>, io: 
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
   }
+  if (!ghdlAvailable()) {
+    throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: 'GHDL is not installed (or not on PATH); kiln sim needs it', hint: 'apt-get install ghdl (Debian/Ubuntu), or set KILN_GHDL to its path' }]);
+  }
   const result = await buildProject({
     cwd: io.cwd,
     command: 'sim',
@@ -149,9 +152,6 @@ async function runSim(values: Record<string, string | boolean | undefined>, io: 
         : `no layer '${want}' with a testbench`;
       throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--layer'], message, hint: didYouMean(want, units) ?? `testbenches: ${units.join(', ')}` }]);
     }
-  }
-  if (!ghdlAvailable()) {
-    throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: 'GHDL is not installed (or not on PATH); kiln sim needs it', hint: 'apt-get install ghdl (Debian/Ubuntu), or set KILN_GHDL to its path' }]);
   }
   io.stderr(`simulating ${selected.length} testbench${selected.length === 1 ? '' : 'es'} with ${ghdlVersion()}\n`);
   const results = await simulate(selected, {

@@ -1,0 +1,56 @@
+/** `kiln sim` options and failure modes that do not depend on a simulation result. */
+import { describe, expect, it } from 'vitest';
+import { configSource, kiln, project } from '../helpers.js';
+import { itGhdl } from '../hardware/_harness.js';
+
+const small = configSource(`{ device: 'xc7s15', model: transformer({ window: 3, inputFeatures: 2, dModel: 4, ffnDim: 4 }) }`);
+
+describe('kiln sim', () => {
+  it('exits 2 with an install hint when GHDL is missing', async () => {
+    const dir = project({ 'fpga.config.mjs': small });
+    const saved = process.env.KILN_GHDL;
+    process.env.KILN_GHDL = '/nonexistent/ghdl';
+    try {
+      const r = await kiln(['sim'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/\[KILN_E_TOOL\]: GHDL is not installed/);
+      expect(r.stderr).toMatch(/apt-get install ghdl/);
+    } finally {
+      if (saved === undefined) delete process.env.KILN_GHDL;
+      else process.env.KILN_GHDL = saved;
+    }
+  });
+
+  it('names the nearest testbench for a misspelled --layer', async () => {
+    const dir = project({ 'fpga.config.mjs': small });
+    const r = await kiln(['sim', '--layer', 'encoder.0.ffn.fc3'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no layer 'encoder\.0\.ffn\.fc3' with a testbench/);
+    expect(r.stderr).toMatch(/did you mean 'encoder\.0\.ffn\.fc(1|2)'\?/);
+  });
+
+  it('explains why a ReLU has no testbench of its own', async () => {
+    const dir = project({ 'fpga.config.mjs': small });
+    const r = await kiln(['sim', '--layer', 'encoder.0.ffn.relu'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ReLU is applied on its producer's read path; the whole-model testbench 'transformer' covers it/);
+  });
+
+  it('rejects a bad --jobs value', async () => {
+    const dir = project({ 'fpga.config.mjs': small });
+    const r = await kiln(['sim', '--jobs', '0'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--jobs must be a positive integer/);
+  });
+
+  itGhdl('simulates one layer with --layer and reports JSON', async () => {
+    const dir = project({ 'fpga.config.mjs': small });
+    const r = await kiln(['sim', '--layer', 'encoder.0.attn.softmax', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { schema: string; results: { unit: string; status: string; cycles: number; expectedCycles: number }[] };
+    expect(out.schema).toBe('kiln-sim');
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0]).toMatchObject({ unit: 'encoder.0.attn.softmax', status: 'pass' });
+    expect(out.results[0]!.cycles).toBe(out.results[0]!.expectedCycles);
+  });
+});
