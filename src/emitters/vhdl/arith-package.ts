@@ -54,6 +54,10 @@ package ${ARITH_PACKAGE_NAME} is
   -- ReLU in the quantized domain: max(x, zero_point), same width as x (zero_point must fit that width).
   function clamp_relu(x : signed; zero_point : integer) return signed;
 
+  -- a * b as shift-and-add (no '*' operator), a'length + b'length bits: the form of a multiplier mapped to
+  -- LUTs, which synthesis tools (yosys, Vivado) keep in fabric whatever their DSP inference rules.
+  function multiply_lut(a : signed; b : signed) return signed;
+
 end package ${ARITH_PACKAGE_NAME};
 
 package body ${ARITH_PACKAGE_NAME} is
@@ -131,6 +135,27 @@ package body ${ARITH_PACKAGE_NAME} is
       return xv;
     end if;
   end function clamp_relu;
+
+  function multiply_lut(a : signed; b : signed) return signed is
+    constant AW : natural := a'length;
+    constant BW : natural := b'length;
+    variable av : signed(AW - 1 downto 0) := a;  -- normalise the index ranges
+    variable bv : signed(BW - 1 downto 0) := b;
+    variable acc : signed(AW + BW - 1 downto 0) := (others => '0');
+  begin
+    -- b = -b(BW-1)*2^(BW-1) + sum b(i)*2^i: one shifted partial product per bit, the sign bit subtracted.
+    -- |a*b| <= 2^(AW+BW-2), so the AW+BW-bit sum is exact.
+    for i in 0 to BW - 1 loop
+      if bv(i) = '1' then
+        if i = BW - 1 then
+          acc := acc - shift_left(resize(av, AW + BW), i);
+        else
+          acc := acc + shift_left(resize(av, AW + BW), i);
+        end if;
+      end if;
+    end loop;
+    return acc;
+  end function multiply_lut;
 
 end package body ${ARITH_PACKAGE_NAME};
 `;

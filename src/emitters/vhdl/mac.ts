@@ -207,7 +207,7 @@ export function emitMacLayer(node: LayerNode, layer: QuantLayer, plan: MacPlan):
   emit('    variable sum : signed(PROD_BITS downto 0);');
   emit('  begin');
   emit('    if rising_edge(clk) then');
-  emit('      prod <= mul_a * mul_b;');
+  emit(mult.mapping === 'dsp' ? '      prod <= mul_a * mul_b;  -- DSP48E1' : '      prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)');
   emit("      if enable = '0' then");
   emit('        state <= S_IDLE;');
   emit("        done <= '0';");

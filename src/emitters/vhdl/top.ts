@@ -43,6 +43,7 @@ export function emitTop(design: ResolvedDesign): string {
       `input [${inputNode.output.shape.join('x')}] ${inputNode.output.bits}-bit, written through in_*; output [${outputNode.output.shape.join('x')}] ${outputNode.output.bits}-bit from '${outputNode.path}', read through out_* after done`,
       `schedule: ${scheduled.map((l) => l.path).join(' -> ')}`,
       `device ${design.device.part} at ${design.clockMHz} MHz`,
+      `parameters: ${design.weights.source} (seed ${design.weights.seed}), not a trained model`,
     ]),
   );
   emit(LIBRARIES);
