@@ -1,0 +1,9 @@
+/** The command registry: one file per command. */
+import type { Command } from './_shared.js';
+import { build } from './build.js';
+import { devices } from './devices.js';
+import { estimate } from './estimate.js';
+import { sim } from './sim.js';
+
+export const COMMANDS: Record<string, Command> = { build, estimate, sim, devices };
+export * from './_shared.js';
