@@ -213,6 +213,9 @@ export class GraphBuilder {
       fail('KILN_E_GRAPH', [...this.#field, spec.path], `duplicate layer path '${spec.path}'`);
     }
     const vhdl = vhdlName(spec.path);
+    if (isReservedName(vhdl) || /__|_$/.test(vhdl)) {
+      fail('KILN_E_GRAPH', [...this.#field, spec.path], `layer path '${spec.path}' gives the entity name '${vhdl}', which is ${isReservedName(vhdl) ? 'a reserved word in VHDL or Verilog' : 'not a valid VHDL identifier (no double or trailing underscores)'}`, 'rename the layer');
+    }
     const clash = this.#vhdlNames.get(vhdl);
     if (clash !== undefined) {
       fail('KILN_E_GRAPH', [...this.#field, spec.path], `layer paths '${clash}' and '${spec.path}' map to the same VHDL name '${vhdl}'`);
@@ -224,9 +227,24 @@ export class GraphBuilder {
   }
 }
 
-/** VHDL identifier of a layer path: dots become underscores, lower case. */
+/**
+ * Entity name of a layer path: dots become underscores, lower case. The model input is `input_buffer`
+ * (`input` is a Verilog keyword, and the synthesis flow goes through Verilog).
+ */
 export function vhdlName(path: string): string {
-  return path.replace(/\./g, '_').toLowerCase();
+  return path === 'input' ? 'input_buffer' : path.replace(/\./g, '_').toLowerCase();
+}
+
+/** Reserved words of VHDL-2008 and Verilog-2005 (the generated design passes through both). */
+const RESERVED = new Set(
+  (
+    'abs access after alias all and architecture array assert assume attribute begin block body buffer bus case component configuration constant context cover default disconnect downto else elsif end entity exit fairness file for force function generate generic group guarded if impure in inertial inout is label library linkage literal loop map mod nand new next nor not null of on open or others out package parameter port postponed procedure process property protected pure range record register reject release rem report restrict return rol ror select sequence severity shared signal sla sll sra srl strong subtype then to transport type unaffected units until use variable vmode vprop vunit wait when while with xnor xor ' +
+    'always assign automatic cell config deassign defparam design disable edge endcase endconfig endfunction endgenerate endmodule endprimitive endspecify endtable endtask event forever fork genvar highz0 highz1 ifnone incdir include initial input instance integer join large liblist localparam macromodule medium module negedge noshowcancelled output posedge primitive pull0 pull1 pulldown pullup pulsestyle_onevent pulsestyle_ondetect rcmos real realtime reg repeat scalared showcancelled signed small specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand trior trireg unsigned uwire vectored wand weak0 weak1 wire wor logic bit byte int'
+  ).split(' '),
+);
+
+export function isReservedName(name: string): boolean {
+  return RESERVED.has(name.toLowerCase());
 }
 
 function positiveInt(value: unknown, field: readonly (string | number)[]): asserts value is number {
@@ -255,12 +273,14 @@ export function graph<P extends string>(options: GraphOptions, recipe: (g: Graph
     kind: 'kiln-model',
     name,
     describe(): GraphSpec {
-      if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-        fail('KILN_E_GRAPH', ['model', 'name'], `model name must be a VHDL-friendly identifier, got ${JSON.stringify(name)}`);
+      if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || /__|_$/.test(name) || isReservedName(name)) {
+        fail('KILN_E_GRAPH', ['model', 'name'], `model name must be a VHDL and Verilog identifier that is not a reserved word, got ${JSON.stringify(name)}`);
       }
       const g = new GraphBuilder(['model']);
       const x = g.addInput(options?.window, options?.features);
       const out = recipe(g, x);
+      const clash = g.layers().find((l) => vhdlName(l.path) === name.toLowerCase());
+      if (clash) fail('KILN_E_GRAPH', ['model', 'name'], `the model name '${name}' is also the entity name of layer '${clash.path}'`, 'rename the model or the layer');
       if (!out || typeof out !== 'object' || typeof (out as Tensor).path !== 'string') {
         fail('KILN_E_GRAPH', ['model'], 'the graph recipe must return the output tensor');
       }

@@ -230,23 +230,24 @@ export function emitMacLayer(node: LayerNode, layer: QuantLayer, plan: MacPlan):
   emit('          end if;');
   emit('          acc <= sum(ACC_BITS - 1 downto 0);  -- exact: ACC_BITS holds every partial sum');
   emit('        end if;');
-  emit('        case state is');
-  emit('          when S_IDLE =>');
+  // if/elsif rather than case: GHDL 2.0 writes case statements to Verilog without their default arm, which
+  // yosys turns into latches (toolchain.md); an if chain with a final else is complete by construction.
+  emit('        if state = S_IDLE then');
   emit('            state <= S_ISSUE;');
-  emit('          when S_ISSUE =>');
+  emit('        elsif state = S_ISSUE then');
   emit('            if t = TERMS - 1 then');
   emit('              t <= 0;');
   emit('              state <= S_DRAIN1;');
   emit('            else');
   emit('              t <= t + 1;');
   emit('            end if;');
-  emit('          when S_DRAIN1 =>');
+  emit('        elsif state = S_DRAIN1 then');
   emit('            state <= S_DRAIN2;');
-  emit('          when S_DRAIN2 =>');
+  emit('        elsif state = S_DRAIN2 then');
   emit(`            state <= ${plan.scale ? 'S_SCALE' : 'S_WRITE'};`);
-  emit('          when S_SCALE =>');
+  emit('        elsif state = S_SCALE then');
   emit('            state <= S_WRITE;');
-  emit('          when S_WRITE =>');
+  emit('        elsif state = S_WRITE then');
   emit('            if wr = OUTPUTS - 1 then');
   emit('              state <= S_DONE;');
   emit('            else');
@@ -254,9 +255,9 @@ export function emitMacLayer(node: LayerNode, layer: QuantLayer, plan: MacPlan):
   for (const line of advanceLoops(loopNames, plan.loops, '              ')) emit(line);
   emit('              state <= S_ISSUE;');
   emit('            end if;');
-  emit('          when S_DONE =>');
+  emit('        else  -- S_DONE');
   emit("            done <= '1';");
-  emit('        end case;');
+  emit('        end if;');
   emit('      end if;');
   emit('    end if;');
   emit('  end process;');

@@ -137,10 +137,10 @@ begin
         exp_v2 <= exp_v1;
         first2 <= first1;
         c2 <= c1;
-        case state is
-          when S_IDLE =>
+        -- if/elsif rather than case: GHDL 2.0 drops case default arms in its Verilog (latches in yosys)
+        if state = S_IDLE then
             state <= S_MAX;
-          when S_MAX | S_MAX_DRAIN =>
+        elsif state = S_MAX or state = S_MAX_DRAIN then
             if max_v1 = '1' then
               if first1 = '1' or x0_data > row_max then
                 row_max <= x0_data;
@@ -154,7 +154,7 @@ begin
             else
               c <= c + 1;
             end if;
-          when S_EXP | S_EXP_DRAIN1 | S_EXP_DRAIN2 =>
+        elsif state = S_EXP or state = S_EXP_DRAIN1 or state = S_EXP_DRAIN2 then
             if exp_v2 = '1' then
               if first2 = '1' then
                 row_sum <= resize(exp_data, SUM_BITS);
@@ -174,9 +174,9 @@ begin
             else
               state <= S_READ;
             end if;
-          when S_READ =>
+        elsif state = S_READ then
             state <= S_LOAD;  -- row_data <= row_mem(c) this cycle
-          when S_LOAD =>
+        elsif state = S_LOAD then
             -- numerator 2·e·K + S with K = 2^OUT_BITS - 1, divisor 2·S aligned to the top quotient bit
             numerator := shift_left(resize(row_data, NUM_BITS), OUT_BITS + 1) - shift_left(resize(row_data, NUM_BITS), 1) + resize(row_sum, NUM_BITS);
             remainder <= numerator;
@@ -184,7 +184,7 @@ begin
             quotient <= (others => '0');
             step <= 0;
             state <= S_DIVIDE;
-          when S_DIVIDE =>
+        elsif state = S_DIVIDE then
             if remainder >= divisor then
               remainder <= remainder - divisor;
               quotient <= quotient(Q_BITS - 2 downto 0) & '1';
@@ -197,7 +197,7 @@ begin
             else
               step <= step + 1;
             end if;
-          when S_WRITE =>
+        elsif state = S_WRITE then
             if wr = ROWS * COLS - 1 then
               state <= S_DONE;
             else
@@ -211,9 +211,9 @@ begin
                 state <= S_READ;
               end if;
             end if;
-          when S_DONE =>
+        else  -- S_DONE
             done <= '1';
-        end case;
+        end if;
       end if;
     end if;
   end process;
