@@ -28,7 +28,8 @@ export interface SynthUnit {
   unit: string;
   entity: string;
   kind: LayerNode['kind'] | 'model';
-  status: 'ok' | 'error';
+  /** ok; mismatch: the netlist disagrees with the reference or has latches (a finding); error: a tool failed. */
+  status: 'ok' | 'mismatch' | 'error';
   counts?: SynthCounts;
   estimate: Cost;
   memories: MemoryStyle[];
@@ -91,7 +92,7 @@ async function synthesizeOne(
   mkdirSync(dir, { recursive: true });
   const estimate: Cost = node ? pick(estimateLayer(node)) : pick(estimateDesign(design).total);
   const base = { unit: node ? node.path : design.name, entity, kind: node ? node.kind : ('model' as const), estimate, memories: [] as MemoryStyle[], repairs: { signedProducts: 0, arithmeticShifts: 0, wideConstants: 0 }, netlistCheck: 'skipped' as SynthUnit['netlistCheck'] };
-  const fail = (message: string, extra: Partial<SynthUnit> = {}): SynthUnit => ({ ...base, ...extra, status: 'error', durationMs: Date.now() - start, message });
+  const fail = (message: string, extra: Partial<SynthUnit> = {}, status: SynthUnit['status'] = 'error'): SynthUnit => ({ ...base, ...extra, status, durationMs: Date.now() - start, message });
 
   const ghdl = await synthGhdl({ workDir: join(dir, 'work'), files, top: entity, out: 'verilog', timeoutMs: 600_000 });
   if (!ghdl.ok) return fail(`GHDL synthesis failed: ${ghdl.stderr.split('\n').find((l) => /error/i.test(l)) ?? ghdl.stderr.trim().split('\n')[0]}`);
@@ -109,14 +110,14 @@ async function synthesizeOne(
   let netlistCheck: SynthUnit['netlistCheck'] = 'skipped';
   if (node && tb) {
     const check = await simulateNetlist(dir, 'netlist.v', node, tb, outDir);
-    if (!check.ok) return fail(`the repaired netlist is not faithful: ${check.message}`, { ...extra, netlistCheck: 'fail' });
+    if (!check.ok) return fail(`the repaired netlist is not faithful: ${check.message}`, { ...extra, netlistCheck: 'fail' }, 'mismatch');
     netlistCheck = 'pass';
   }
 
   const y = await runYosys(dir, yosysScript(entity, 'netlist.v', styles, 'stat.json'));
   if (!y.ok) return fail(`yosys failed: ${(y.stderr + y.stdout).split('\n').find((l) => /ERROR/.test(l)) ?? y.stderr.trim().split('\n')[0]}`, { ...extra, netlistCheck });
   const counts = parseStatJson(readFileSync(join(dir, 'stat.json'), 'utf8'), entity);
-  if (counts.latches > 0) return fail(`${counts.latches} latches in the netlist: kiln's designs must have none`, { ...extra, netlistCheck, counts });
+  if (counts.latches > 0) return fail(`${counts.latches} latches in the netlist: kiln's designs must have none`, { ...extra, netlistCheck, counts }, 'mismatch');
   return { ...base, ...extra, netlistCheck, status: 'ok', counts, durationMs: Date.now() - start };
 }
 

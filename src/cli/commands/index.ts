@@ -4,6 +4,7 @@ import { build } from './build.js';
 import { devices } from './devices.js';
 import { estimate } from './estimate.js';
 import { sim } from './sim.js';
+import { synth } from './synth.js';
 
-export const COMMANDS: Record<string, Command> = { build, estimate, sim, devices };
+export const COMMANDS: Record<string, Command> = { build, estimate, sim, synth, devices };
 export * from './_shared.js';

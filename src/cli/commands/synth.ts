@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildProject } from '../../build.js';
+import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
+import { writeFileAtomic } from '../../emitters/write.js';
+import { synthesize } from '../../synth/index.js';
+import { COUNTING_RULE, renderSynthTable, reportUnit, SYNTH_REPORT, vhdlHash, type SynthReport } from '../../synth/report.js';
+import { iverilogVersion } from '../../synth/verilog-tb.js';
+import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
+import { yosysAvailable, yosysVersion } from '../../toolchain/yosys.js';
+import { KILN_VERSION } from '../../version.js';
+import { COMMON_OPTIONS, CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, type Command } from './_shared.js';
+
+function requireTools(): void {
+  const missing = [
+    ...(ghdlAvailable() ? [] : ['ghdl']),
+    ...(yosysAvailable() ? [] : ['yosys']),
+    ...(iverilogVersion() === undefined ? ['iverilog'] : []),
+  ];
+  if (missing.length > 0) {
+    throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: `kiln synth needs ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed (or not on PATH)`, hint: `apt-get install ${missing.join(' ')}` }]);
+  }
+}
+
+export const synth: Command = {
+  summary: 'build, then synthesize each layer and the top level with GHDL + yosys and compare with the estimate',
+  usage: 'kiln synth [--config PATH] [--out DIR] [--layer PATH] [--jobs N] [--json]',
+  details: `Each layer entity alone and the whole top level go through GHDL (--synth --out=verilog), kiln's
+repairs of GHDL 2.0's Verilog (checked by simulating the repaired netlist of every layer on its reference
+vectors with Icarus Verilog), and yosys synth_xilinx -family xc7 (flattened, no IO buffers), with each
+memory's configured storage re-applied. Writes synth/report.json and prints estimate vs synthesis.
+
+Options:
+${CONFIG_HELP}
+  -o, --out DIR       output directory (default: build/ next to the config file)
+  -l, --layer PATH    synthesize only this layer (its path), or the model name for the top level
+  -j, --jobs N        parallel syntheses (default: number of cores)
+${JSON_HELP}
+
+Exit codes: 0 every unit synthesized and its netlist matches the reference, 1 a netlist mismatch or a latch,
+2 configuration, usage or tool error (apt-get install ghdl yosys iverilog).`,
+  options: { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' }, layer: { type: 'string', short: 'l' }, jobs: { type: 'string', short: 'j' } },
+  async run(values, io) {
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
+      throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
+    }
+    requireTools();
+    const result = await buildProject({
+      cwd: io.cwd,
+      command: 'synth',
+      ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
+      ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
+    });
+    const design = result.design;
+    const entityOf = new Map([...design.layers.map((l) => [l.path, l.name] as const), [design.name, design.name] as const]);
+    let units: string[] | undefined;
+    if (typeof values.layer === 'string') {
+      const entity = entityOf.get(values.layer);
+      const candidates = [...result.testbenches.map((t) => t.unit)];
+      if (!entity || !candidates.includes(values.layer)) {
+        throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--layer'], message: `no synthesizable unit '${values.layer}'`, hint: didYouMean(values.layer, candidates) ?? `units: ${candidates.join(', ')}` }]);
+      }
+      units = [entity];
+    }
+    io.stderr(`synthesizing with ${ghdlVersion()}, ${yosysVersion()}, ${iverilogVersion()}\n`);
+    const results = await synthesize(design, result.testbenches, {
+      outDir: result.outDir,
+      ...(units ? { units } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
+      onResult: (r, done, total) => io.stderr(`[${done}/${total}] ${r.status.toUpperCase().padEnd(8)} ${r.unit} (${(r.durationMs / 1000).toFixed(1)} s)${r.message ? `: ${r.message}` : ''}\n`),
+    });
+    const report: SynthReport = {
+      schema: 'kiln-synth',
+      schemaVersion: 1,
+      kiln: KILN_VERSION,
+      tools: { ghdl: ghdlVersion(), yosys: yosysVersion(), iverilog: iverilogVersion() },
+      device: design.device.part,
+      flow: 'ghdl --synth --std=08 --out=verilog | kiln netlist repairs | yosys synth_xilinx -family xc7 -flatten -noiopad -noclkbuf; stat -json',
+      countingRule: COUNTING_RULE,
+      units: results.map((r) => reportUnit(r, vhdlHash(readFileSync(join(result.outDir, 'vhdl', `${r.entity}.vhd`), 'utf8')))),
+    };
+    await writeFileAtomic(join(result.outDir, SYNTH_REPORT), JSON.stringify(report, null, 2) + '\n');
+    if (values.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
+    else io.stderr(renderSynthTable(report.units));
+    if (results.some((r) => r.status === 'error')) return EXIT_ERROR;
+    return results.some((r) => r.status === 'mismatch') ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
