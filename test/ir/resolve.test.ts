@@ -186,7 +186,7 @@ describe('general graphs', () => {
       const k = g.linear('k', h, { out: 16 });
       const v = g.linear('v', h, { out: 16 });
       const a = g.softmax('attn', g.matmul('scores', q, k, { mode: 'scores', heads: 2 }));
-      const ctx = g.linear('proj', g.matmul('context', a, v, { mode: 'context', heads: 2 }), { out: 16 });
+      const ctx = g.linear('proj', g.matmul('ctx', a, v, { mode: 'context', heads: 2 }), { out: 16 });
       const y = g.layernorm('norm', g.add('residual', h, ctx));
       return g.softmax('probs', g.linear('classes', g.avgpool('pool', y), { out: 6 }));
     });

@@ -8,6 +8,7 @@
 import type { LayerNode } from '../../ir/types.js';
 import { adder, controller, counter, register } from '../primitives.js';
 import { accumulator, type KindEstimator, memories, planCycles, requantizer, sharedMultiplier, zeroPointSubtract } from './_shared.js';
+import { macParts } from './_mac.js';
 
 /** Layer norm has no hardware yet; its v0 cycle model assumes the MAC engine's 2 start/done cycles. */
 const LAYER_START_CYCLES = 2;
@@ -24,17 +25,7 @@ function rc(node: LayerNode) {
 }
 
 export const batchnorm: KindEstimator = {
-  parts: (node) => [
-    ...memories(node),
-    controller(5),
-    counter('element', node.output.elements),
-    counter('channel', rc(node).cols),
-    ...zeroPointSubtract(node),
-    adder('weight zero point', node.widths.weight! + 1),
-    ...sharedMultiplier(node),
-    ...accumulator(node.widths.acc!),
-    ...requantizer(node),
-  ],
+  parts: macParts,
   cycles: planCycles,
 };
 
@@ -43,8 +34,15 @@ export const layernorm: KindEstimator = {
     const d = rc(node);
     const acc = node.widths.acc!;
     return [
-      ...batchnorm.parts(node),
+      // v0 model (no hardware yet): the batchnorm datapath plus row statistics
+      ...memories(node),
+      controller(9),
+      counter('element', node.output.elements),
       counter('row', d.rows),
+      ...zeroPointSubtract(node),
+      adder('weight zero point', node.widths.weight! + 1),
+      ...sharedMultiplier(node),
+      ...requantizer(node),
       ...accumulator(acc),
       register('row mean', node.inputs[0]!.bits + 2),
       adder('square root', acc),
