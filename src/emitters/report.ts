@@ -51,6 +51,8 @@ export interface Report {
   limits: Record<ResourceName, number>;
   weights: { source: 'synthetic'; seed: number; note: string };
   layers: ReportLayer[];
+  /** The top level's own logic (schedule, read-address multiplexers), included in the total. */
+  top: Record<ResourceName, number>;
   total: Record<ResourceName, number> & { cycles: number; latencyUs: number };
   utilization: Record<ResourceName, number>;
   fits: boolean;
@@ -111,6 +113,7 @@ export function createReport(design: ResolvedDesign, estimate: Estimate, meta: {
     limits: { ...design.limits },
     weights: { ...design.weights, note: 'synthetic parameters generated from the seed; not a trained model' },
     layers,
+    top: pickResources(estimate.top),
     total: { ...pickResources(estimate.total), cycles: estimate.total.cycles, latencyUs: round(estimate.latencyUs, 3) },
     utilization: Object.fromEntries(RESOURCES.map((r) => [r, round(estimate.utilization[r], 4)])) as Record<ResourceName, number>,
     fits: estimate.fits,
@@ -140,6 +143,7 @@ function tableRows(report: Report): { rows: string[][]; footer: string[][] } {
     fmt(l.dsp),
     fmt(l.cycles),
   ]);
+  rows.push(['(top level)', 'schedule', '', '', fmt(report.top.lut), fmt(report.top.ff), fmt(report.top.lutram), fmt(report.top.bram18), fmt(report.top.dsp), '']);
   const t = report.total;
   const u = report.utilization;
   const footer = [

@@ -15,9 +15,14 @@ export interface Cost {
   dsp: number;
 }
 
+/** What kind of logic a part is; calibration scales LUT and FF per (layer kind, group). */
+export const PART_GROUPS = ['memory', 'arith', 'mux', 'control', 'multiplier', 'register'] as const;
+export type PartGroup = (typeof PART_GROUPS)[number];
+
 export interface Part {
   /** What the part is, e.g. 'multiplier 24×16 (dsp)'. */
   readonly name: string;
+  readonly group: PartGroup;
   readonly cost: Cost;
 }
 
@@ -41,48 +46,50 @@ export function sum(costs: readonly Cost[]): Cost {
 
 /** Ripple-carry adder/subtractor: one LUT per bit (the CARRY4 chain is free in LUT terms). */
 export function adder(name: string, bits: number): Part {
-  return { name: `${name} adder ${bits}b`, cost: cost({ lut: bits }) };
+  return { name: `${name} adder ${bits}b`, group: 'arith', cost: cost({ lut: bits }) };
 }
 
 export function register(name: string, bits: number): Part {
-  return { name: `${name} register ${bits}b`, cost: cost({ ff: bits }) };
+  return { name: `${name} register ${bits}b`, group: 'register', cost: cost({ ff: bits }) };
 }
 
 /** Counter over 0..n-1 with terminal detection: incrementer LUTs + a compare per 6 bits, one FF per bit. */
 export function counter(name: string, n: number): Part {
   const bits = addressBits(n);
-  return { name: `${name} counter 0..${n - 1}`, cost: cost({ lut: bits + Math.ceil(bits / 6), ff: bits }) };
+  return { name: `${name} counter 0..${n - 1}`, group: 'control', cost: cost({ lut: bits + Math.ceil(bits / 6), ff: bits }) };
 }
 
 /** Magnitude comparison on the carry chain: about one LUT per two bits. */
 export function comparator(name: string, bits: number): Part {
-  return { name: `${name} compare ${bits}b`, cost: cost({ lut: Math.ceil(bits / 2) }) };
+  return { name: `${name} compare ${bits}b`, group: 'arith', cost: cost({ lut: Math.ceil(bits / 2) }) };
 }
 
 /** n-to-1 multiplexer: a LUT6 per 4 inputs per bit (MUXF7/F8 combine them); 2-to-1 packs two bits per LUT6. */
 export function mux(name: string, inputs: number, bits: number): Part {
-  if (inputs <= 1) return { name: `${name} wire`, cost: ZERO };
+  if (inputs <= 1) return { name: `${name} wire`, group: 'mux', cost: ZERO };
   const lut = inputs === 2 ? Math.ceil(bits / 2) : bits * Math.ceil(inputs / 4);
-  return { name: `${name} mux ${inputs}:1 × ${bits}b`, cost: cost({ lut }) };
+  return { name: `${name} mux ${inputs}:1 × ${bits}b`, group: 'mux', cost: cost({ lut }) };
 }
 
 /** Saturation to a b-bit signed range: two comparisons and a select. */
 export function saturate(name: string, fromBits: number, toBits: number): Part {
-  return { name: `${name} saturate ${fromBits}b→${toBits}b`, cost: cost({ lut: fromBits + Math.ceil(toBits / 2) }) };
+  return { name: `${name} saturate ${fromBits}b→${toBits}b`, group: 'arith', cost: cost({ lut: fromBits + Math.ceil(toBits / 2) }) };
 }
 
 /**
  * Signed a × b multiplier with a registered product. On DSP48E1: slices by the port-splitting rule (products
- * narrower than 9 bits stay in LUTs). In LUTs: an array multiplier, about a·b/2 LUTs for the partial-product
- * rows on the carry chain plus a final adder.
+ * narrower than 9 bits stay in LUTs). In LUTs: kiln's shift-and-add array, b rows of adders.
  */
 export function multiplier(name: string, m: Pick<MultiplierNode, 'aBits' | 'bBits' | 'mapping'>): Part {
   const label = `${name} multiplier ${m.aBits}×${m.bBits}`;
   const productBits = m.aBits + m.bBits;
   if (m.mapping === 'dsp' && productBits >= DSP_MIN_PRODUCT_BITS) {
-    return { name: `${label} (dsp)`, cost: cost({ dsp: dspCount(m.aBits, m.bBits), ff: 0 }) };
+    return { name: `${label} (dsp)`, group: 'multiplier', cost: cost({ dsp: dspCount(m.aBits, m.bBits), ff: 0 }) };
   }
-  return { name: `${label} (lut)`, cost: cost({ lut: Math.ceil((m.aBits * m.bBits) / 2) + Math.max(m.aBits, m.bBits), ff: productBits }) };
+  // kiln_arith.multiply_lut: one shifted partial-product row per bit of b, each an adder as wide as the
+  // running sum (a + i bits), the AND of the partial product folded into the adder's LUTs.
+  const rows = m.bBits;
+  return { name: `${label} (lut, shift-and-add)`, group: 'multiplier', cost: cost({ lut: rows * m.aBits + (rows * (rows - 1)) / 2, ff: productBits }) };
 }
 
 /**
@@ -98,19 +105,20 @@ export function memory(name: string, mem: Pick<MemoryNode, 'role' | 'depth' | 'w
   const isRom = mem.role !== 'buffer';
   switch (storage) {
     case 'bram':
-      return { name: label, cost: cost({ bram18: bram18Count(depth, width) }) };
+      return { name: label, group: 'memory', cost: cost({ bram18: bram18Count(depth, width) }) };
     case 'lutram': {
-      if (isRom) return { name: label, cost: romLuts(depth, width) };
+      if (isRom) return { name: label, group: 'memory', cost: romLuts(depth, width) };
       const l = lutramLuts(depth, width);
-      return { name: label, cost: cost({ lut: l.memory + l.readMux, lutram: l.memory, ff: width }) };
+      return { name: label, group: 'memory', cost: cost({ lut: l.memory + l.readMux, lutram: l.memory, ff: width }) };
     }
     case 'registers':
       return {
         name: label,
+        group: 'memory',
         cost: cost({ ff: depth * width + width, lut: Math.ceil(depth / 2) + mux('', depth, width).cost.lut }),
       };
     case 'logic':
-      return { name: label, cost: romLuts(depth, width) };
+      return { name: label, group: 'memory', cost: romLuts(depth, width) };
   }
 }
 
@@ -122,5 +130,5 @@ function romLuts(depth: number, width: number): Cost {
 
 /** Layer controller: state register, enable/done handshake, and a base of glue logic. */
 export function controller(states: number): Part {
-  return { name: `controller ${states} states`, cost: cost({ lut: 4 + 2 * states, ff: addressBits(states) + 2 }) };
+  return { name: `controller ${states} states`, group: 'control', cost: cost({ lut: 4 + 2 * states, ff: addressBits(states) + 2 }) };
 }

@@ -22,7 +22,7 @@ function addressLogic(name: string, a: Affine, depth: number): Part[] {
   const bits = addressBits(depth);
   const adders = Math.max(0, terms.length - 1 + (a.offset !== 0 ? 1 : 0));
   const constMults = terms.filter((c) => c > 1 && (c & (c - 1)) !== 0).length;
-  return adders + constMults === 0 ? [] : [{ name: `${name} address (${terms.length} terms)`, cost: cost({ lut: (adders + constMults) * bits }) }];
+  return adders + constMults === 0 ? [] : [{ name: `${name} address (${terms.length} terms)`, group: 'control', cost: cost({ lut: (adders + constMults) * bits }) }];
 }
 
 export function macParts(node: LayerNode): Part[] {
@@ -40,7 +40,7 @@ export function macParts(node: LayerNode): Part[] {
   for (const mem of node.memories) parts.push(memory(`${mem.role} ROM`, mem));
 
   // control: state register and next-state logic, done, pipeline flags, counters
-  parts.push({ name: `engine FSM (${ENGINE_STATES} states)`, cost: cost({ lut: 2 * ENGINE_STATES, ff: 3 + 1 + 4 + (perTerm ? addressBits(plan.terms) : 0) }) });
+  parts.push({ name: `engine FSM (${ENGINE_STATES} states)`, group: 'control', cost: cost({ lut: 2 * ENGINE_STATES, ff: 3 + 1 + 4 + (perTerm ? addressBits(plan.terms) : 0) }) });
   plan.loops.forEach((n, i) => {
     if (n > 1) parts.push(counter(`output loop ${i}`, n));
   });
