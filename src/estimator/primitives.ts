@@ -29,7 +29,8 @@ export interface Part {
 export const ZERO: Cost = Object.freeze({ lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0 });
 
 export function cost(partial: Partial<Cost>): Cost {
-  return { ...ZERO, ...partial };
+  // explicit fields rather than object spread: this runs for every part of every estimate
+  return { lut: partial.lut ?? 0, ff: partial.ff ?? 0, lutram: partial.lutram ?? 0, bram18: partial.bram18 ?? 0, dsp: partial.dsp ?? 0 };
 }
 
 export function sum(costs: readonly Cost[]): Cost {

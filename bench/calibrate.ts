@@ -1,0 +1,143 @@
+/**
+ * Regenerates the estimator's calibration ("knowledge base"): synthesizes a calibration set of layers with
+ * kiln's synthesis flow (GHDL → repaired netlist → yosys synth_xilinx), records each layer's raw part
+ * groups next to its synthesized counts in bench/calibration/data.json, and fits the LUT and FF factors per
+ * (layer kind, part group) into src/estimator/calibration.generated.ts.
+ *
+ *   npm run bench:calibrate               synthesize (about 15 minutes on 2 cores) and fit
+ *   npm run bench:calibrate -- --fit-only fit again from the committed data
+ *
+ * The calibration models are deliberately different from the validation suite in bench/estimator.ts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { transformer, type KilnConfig } from '../src/index.js';
+import { estimateDesign, PART_GROUPS, type PartGroup } from '../src/estimator/index.js';
+import { ghdlVersion } from '../src/toolchain/ghdl.js';
+import { yosysVersion } from '../src/toolchain/yosys.js';
+import { iverilogVersion } from '../src/synth/verilog-tb.js';
+import { fitFactors } from './lib/fit.js';
+import { groupTotals, synthesizeModel, type GroupTotals } from './lib/synth-model.js';
+import { machine } from './lib/machine.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const DATA = join(ROOT, 'bench', 'calibration', 'data.json');
+const OUT = join(ROOT, 'src', 'estimator', 'calibration.generated.ts');
+const LAMBDA = 0.02;
+
+const t = (o: Parameters<typeof transformer>[0]) => transformer(o);
+
+/** Calibration set: widths, sizes, heads, storage and multiplier mappings spread wide. */
+export const CALIBRATION_MODELS: Record<string, KilnConfig> = {
+  'c1-d12-h3-8bit': { device: 'xc7s50', model: t({ window: 10, inputFeatures: 5, dModel: 12, heads: 3, ffnDim: 24 }), weights: { seed: 101 } },
+  'c2-d8-h2-6bit-lutram-lut': { device: 'xc7s50', model: t({ window: 16, inputFeatures: 3, dModel: 8, heads: 2, ffnDim: 32 }), defaults: { weightBits: 6, outputBits: 6, buffer: 'lutram', multiplier: 'lut' }, weights: { seed: 102 } },
+  'c3-d24-h4-5bit-bram': { device: 'xc7s50', model: t({ window: 8, inputFeatures: 4, dModel: 24, heads: 4, ffnDim: 48 }), defaults: { weightBits: 5, outputBits: 5, buffer: 'bram', weightStorage: 'bram', multiplier: 'dsp' }, weights: { seed: 103 } },
+  'c4-d16-10bit-registers': { device: 'xc7s50', model: t({ window: 6, inputFeatures: 6, dModel: 16, ffnDim: 16 }), defaults: { weightBits: 10, outputBits: 10 }, kinds: { add: { buffer: 'registers' }, avgpool: { buffer: 'registers' } }, weights: { seed: 104 } },
+  'c5-d20-h2-w12-o8': { device: 'xc7s50', model: t({ window: 6, inputFeatures: 2, dModel: 20, heads: 2, ffnDim: 40 }), defaults: { weightBits: 12, outputBits: 8, buffer: 'lutram', weightStorage: 'logic' }, weights: { seed: 105 } },
+  'c6-d32-h2-4bit-lutram': { device: 'xc7s50', model: t({ window: 8, inputFeatures: 3, dModel: 32, heads: 2, ffnDim: 64 }), defaults: { weightBits: 4, outputBits: 4, buffer: 'lutram', weightStorage: 'lutram' }, weights: { seed: 106 } },
+  'c7-d12-3bit-w20': { device: 'xc7s50', model: t({ window: 20, inputFeatures: 4, dModel: 12, ffnDim: 24 }), defaults: { weightBits: 3, outputBits: 3 }, weights: { seed: 107 } },
+  'c8-d10-h2-w7-o9-lut': { device: 'xc7s50', model: t({ window: 12, inputFeatures: 5, dModel: 10, heads: 2, ffnDim: 40 }), defaults: { weightBits: 7, outputBits: 9, multiplier: 'lut' }, weights: { seed: 108 } },
+  'c9-d6-h3-16bit': { device: 'xc7s50', model: t({ window: 5, inputFeatures: 2, dModel: 6, heads: 3, ffnDim: 12 }), defaults: { weightBits: 16, outputBits: 16 }, weights: { seed: 109 } },
+  'c10-d16-h2-mixed': {
+    device: 'xc7s50',
+    model: t({ window: 12, inputFeatures: 7, dModel: 16, heads: 2, ffnDim: 32 }),
+    defaults: { weightBits: 6, outputBits: 7 },
+    kinds: { softmax: { outputBits: 10 }, batchnorm: { weightBits: 9 } },
+    layers: { 'encoder.0.ffn.fc1': { weightBits: 3, outputBits: 5, buffer: 'bram' }, 'encoder.0.attn.q': { outputBits: 11, multiplier: 'lut' }, output_linear: { outputBits: 14 } },
+    weights: { seed: 110 },
+  },
+};
+
+interface LayerSample {
+  model: string;
+  unit: string;
+  kind: string;
+  groups: GroupTotals;
+  synthesized: { lut: number; ff: number; lutram: number; bram18: number; dsp: number };
+}
+interface TopSample {
+  model: string;
+  groups: GroupTotals;
+  /** Flattened whole model minus the synthesized layers, minus the raw estimate of the input buffer and ReLUs. */
+  residual: { lut: number; ff: number; lutram: number };
+}
+interface CalibrationData {
+  machine: ReturnType<typeof machine>;
+  tools: { ghdl?: string; yosys?: string; iverilog?: string };
+  layers: LayerSample[];
+  tops: TopSample[];
+}
+
+async function collect(): Promise<CalibrationData> {
+  const layers: LayerSample[] = [];
+  const tops: TopSample[] = [];
+  const uncalibrated = { id: 'raw', source: 'raw', lut: {}, ff: {} };
+  for (const [name, config] of Object.entries(CALIBRATION_MODELS)) {
+    const run = await synthesizeModel(name, config, { log: (s) => console.error(s) });
+    const est = estimateDesign(run.design, uncalibrated);
+    const byPath = new Map(est.layers.map((l) => [l.path, l]));
+    let layerLut = 0;
+    let layerFf = 0;
+    let layerLutram = 0;
+    for (const u of run.units) {
+      if (u.kind === 'model') continue;
+      const c = u.counts!;
+      layers.push({ model: name, unit: u.unit, kind: u.kind, groups: groupTotals(byPath.get(u.unit)!.parts), synthesized: { lut: c.lut, ff: c.ff, lutram: c.lutram, bram18: c.bram18, dsp: c.dsp } });
+      layerLut += c.lut;
+      layerFf += c.ff;
+      layerLutram += c.lutram;
+    }
+    const top = run.units.find((u) => u.kind === 'model')!.counts!;
+    const unsynthesized = est.layers.filter((l) => l.kind === 'input' || l.kind === 'relu');
+    tops.push({
+      model: name,
+      groups: groupTotals(est.top.parts),
+      residual: {
+        lut: top.lut - layerLut - unsynthesized.reduce((n, l) => n + l.lut, 0),
+        ff: top.ff - layerFf - unsynthesized.reduce((n, l) => n + l.ff, 0),
+        lutram: top.lutram - layerLutram - unsynthesized.reduce((n, l) => n + l.lutram, 0),
+      },
+    });
+    console.error(`${name}: ${run.units.length} units in ${run.seconds.toFixed(0)} s`);
+  }
+  return { machine: machine(), tools: { ghdl: ghdlVersion(), yosys: yosysVersion(), iverilog: iverilogVersion() }, layers, tops };
+}
+
+function fit(data: CalibrationData) {
+  const lut: Record<string, Partial<Record<PartGroup, number>>> = {};
+  const ff: Record<string, Partial<Record<PartGroup, number>>> = {};
+  const samples: { unit: string; groups: GroupTotals; y: { lut: number; ff: number } }[] = [
+    ...data.layers.map((s) => ({ unit: s.kind, groups: s.groups, y: s.synthesized })),
+    ...data.tops.map((s) => ({ unit: 'top', groups: s.groups, y: { lut: Math.max(1, s.residual.lut), ff: Math.max(1, s.residual.ff) } })),
+  ];
+  for (const unit of [...new Set(samples.map((s) => s.unit))]) {
+    const rows = samples.filter((s) => s.unit === unit);
+    for (const [res, table] of [['lut', lut], ['ff', ff]] as const) {
+      const used = PART_GROUPS.filter((g) => rows.some((r) => (res === 'lut' ? r.groups[g].lut - r.groups[g].lutram : r.groups[g].ff) > 0));
+      if (used.length === 0) continue;
+      const x = rows.map((r) => used.map((g) => (res === 'lut' ? r.groups[g].lut - r.groups[g].lutram : r.groups[g].ff)));
+      const fixed = rows.map((r) => (res === 'lut' ? PART_GROUPS.reduce((n, g) => n + r.groups[g].lutram, 0) : 0));
+      const k = fitFactors(x, fixed, rows.map((r) => r.y[res]), LAMBDA);
+      table[unit] = Object.fromEntries(used.map((g, i) => [g, Math.round(k[i]! * 10_000) / 10_000]));
+    }
+  }
+  return { lut, ff };
+}
+
+async function main() {
+  const fitOnly = process.argv.includes('--fit-only');
+  const data: CalibrationData = fitOnly ? JSON.parse(readFileSync(DATA, 'utf8')) : await collect();
+  if (!fitOnly) writeFileSync(DATA, JSON.stringify(data, null, 1) + '\n');
+  const factors = fit(data);
+  const id = `yosys ${data.tools.yosys?.match(/Yosys ([\d.]+)/)?.[1] ?? '?'}, ${data.layers.length} layers + ${data.tops.length} top levels`;
+  const source = `bench/calibration/data.json (${data.tools.ghdl}; ${data.tools.yosys}); fitted by bench/calibrate.ts, ridge ${LAMBDA} towards 1`;
+  writeFileSync(
+    OUT,
+    `// Generated by bench/calibrate.ts from ${data.layers.length} synthesized layers and ${data.tops.length} top levels; do not edit.\n` +
+      `import type { Calibration } from './calibration.js';\n\n` +
+      `export const CALIBRATION: Calibration = ${JSON.stringify({ id, source, lut: factors.lut, ff: factors.ff }, null, 2)};\n`,
+  );
+  console.log(`wrote ${OUT}\n${JSON.stringify(factors, null, 1)}`);
+}
+
+await main();
