@@ -35,6 +35,8 @@ export interface ReportLayer {
   bram18: number;
   dsp: number;
   cycles: number;
+  /** Counts from `kiln synth` for this layer's current VHDL, when they exist. */
+  synthesized?: Record<ResourceName, number>;
 }
 
 export interface Report {
@@ -57,9 +59,15 @@ export interface Report {
   utilization: Record<ResourceName, number>;
   fits: boolean;
   over: ResourceName[];
+  /** The whole model as synthesized by `kiln synth`, when its VHDL is unchanged since. */
+  synthesizedTotal?: Record<ResourceName, number>;
 }
 
-export function createReport(design: ResolvedDesign, estimate: Estimate, meta: { kilnVersion: string; config: string }): Report {
+export function createReport(
+  design: ResolvedDesign,
+  estimate: Estimate,
+  meta: { kilnVersion: string; config: string; synthesized?: ReadonlyMap<string, Record<ResourceName, number>> },
+): Report {
   const mem = (m: MemoryNode): ReportMemory => ({
     role: m.role,
     depth: m.depth,
@@ -97,8 +105,10 @@ export function createReport(design: ResolvedDesign, estimate: Estimate, meta: {
       bram18: e.bram18,
       dsp: e.dsp,
       cycles: e.cycles,
+      ...(meta.synthesized?.has(n.path) ? { synthesized: pickResources(meta.synthesized.get(n.path)!) } : {}),
     };
   });
+  const synthesizedTotal = meta.synthesized?.get(design.name);
   const d = design.device;
   return {
     schema: REPORT_SCHEMA,
@@ -118,6 +128,7 @@ export function createReport(design: ResolvedDesign, estimate: Estimate, meta: {
     utilization: Object.fromEntries(RESOURCES.map((r) => [r, round(estimate.utilization[r], 4)])) as Record<ResourceName, number>,
     fits: estimate.fits,
     over: [...estimate.over],
+    ...(synthesizedTotal ? { synthesizedTotal: pickResources(synthesizedTotal) } : {}),
   };
 }
 
@@ -130,24 +141,29 @@ export function renderReportJson(report: Report): string {
 const COLUMNS = ['Layer', 'Kind', 'Bits w/out', 'Buffer', 'LUT', 'FF', 'LUTRAM', 'BRAM18', 'DSP', 'Cycles'] as const;
 const NUMERIC = new Set<string>(['LUT', 'FF', 'LUTRAM', 'BRAM18', 'DSP', 'Cycles']);
 
+/** An estimated figure, followed by the synthesized one when `kiln synth` has measured this unit. */
+function withSynth(est: number, syn: Record<ResourceName, number> | undefined, r: ResourceName): string {
+  return syn ? `${fmt(est)} (${fmt(syn[r])})` : fmt(est);
+}
+
 function tableRows(report: Report): { rows: string[][]; footer: string[][] } {
   const rows = report.layers.map((l) => [
     l.path,
     l.kind,
     `${l.weightBits ?? '-'}/${l.outputBits}`,
     l.buffer ? l.buffer.storage : '-',
-    fmt(l.lut),
-    fmt(l.ff),
-    fmt(l.lutram),
-    fmt(l.bram18),
-    fmt(l.dsp),
+    withSynth(l.lut, l.synthesized, 'lut'),
+    withSynth(l.ff, l.synthesized, 'ff'),
+    withSynth(l.lutram, l.synthesized, 'lutram'),
+    withSynth(l.bram18, l.synthesized, 'bram18'),
+    withSynth(l.dsp, l.synthesized, 'dsp'),
     fmt(l.cycles),
   ]);
   rows.push(['(top level)', 'schedule', '', '', fmt(report.top.lut), fmt(report.top.ff), fmt(report.top.lutram), fmt(report.top.bram18), fmt(report.top.dsp), '']);
   const t = report.total;
   const u = report.utilization;
   const footer = [
-    ['Total', '', '', '', fmt(t.lut), fmt(t.ff), fmt(t.lutram), fmt(t.bram18), fmt(t.dsp), fmt(t.cycles)],
+    ['Total', '', '', '', ...RESOURCES.map((r) => withSynth(t[r], report.synthesizedTotal, r)), fmt(t.cycles)],
     ['Limit', '', '', '', ...RESOURCES.map((r) => fmt(report.limits[r])), ''],
     ['Used', '', '', '', ...RESOURCES.map((r) => pct(u[r])), ''],
   ];
@@ -178,7 +194,7 @@ export function renderReportMarkdown(report: Report): string {
     ...rows.map(line),
     ...footer.map((f) => line(bold(f))),
     '',
-    `Estimator ${report.estimator} (analytic, before synthesis); weights: ${report.weights.source}, seed ${report.weights.seed}. Budget: ${RESOURCES.map((r) => `${r} ${report.budget[r]}`).join(', ')}. Device figures: ${report.device.source}.`,
+    `Estimator ${report.estimator} (analytic, before synthesis)${report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? '; figures in parentheses: yosys synthesis of the same VHDL (kiln synth)' : ''}; weights: ${report.weights.source}, seed ${report.weights.seed}. Budget: ${RESOURCES.map((r) => `${r} ${report.budget[r]}`).join(', ')}. Device figures: ${report.device.source}.`,
     '',
   ].join('\n');
 }
@@ -189,7 +205,8 @@ export function renderConsoleTable(report: Report): string {
   const widths = COLUMNS.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const fmtRow = (r: readonly string[]) => r.map((cell, i) => (NUMERIC.has(COLUMNS[i]!) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), '', summaryLine(report), ''].join('\n');
+  const note = report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? ['(figures in parentheses: yosys synthesis of the same VHDL, from kiln synth)'] : [];
+  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), ...note, '', summaryLine(report), ''].join('\n');
 }
 
 function pickResources(c: Record<ResourceName, number>): Record<ResourceName, number> {

@@ -86,3 +86,30 @@ export function renderSynthTable(units: readonly SynthReportUnit[]): string {
   const fmt = (r: readonly string[]) => r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd();
   return [fmt(header), ...rows.map(fmt)].join('\n') + '\n';
 }
+
+/**
+ * Synthesized counts of the units whose VHDL is unchanged since `kiln synth` ran (same hash), by unit
+ * (layer path, or the model name for the top level). A unit whose hardware changed has no entry.
+ */
+export function currentSynthesis(report: SynthReport, vhdlByEntity: ReadonlyMap<string, string>): Map<string, Cost> {
+  const out = new Map<string, Cost>();
+  for (const u of report.units) {
+    const text = vhdlByEntity.get(u.entity);
+    if (u.status === 'ok' && u.synthesized && text !== undefined && vhdlHash(text) === u.vhdlHash) {
+      const { lut, ff, lutram, bram18, dsp } = u.synthesized;
+      out.set(u.unit, { lut, ff, lutram, bram18, dsp });
+    }
+  }
+  return out;
+}
+
+/** Reads build/synth/report.json if it exists and is a kiln-synth v1 report. */
+export function readSynthReport(text: string | undefined): SynthReport | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const r = JSON.parse(text) as SynthReport;
+    return r.schema === 'kiln-synth' && r.schemaVersion === 1 && Array.isArray(r.units) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -13,13 +13,15 @@ function yosysCommand(): string {
   return process.env.KILN_YOSYS || 'yosys';
 }
 
-let probed: string | undefined | null = null;
+/** `yosys -V` output per command (undefined: the command could not be run). */
+const probes = new Map<string, string | undefined>();
 function probe(): string | undefined {
-  if (probed === null) {
-    const r = spawnSync(yosysCommand(), ['-V'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    probed = r.error === undefined && r.status === 0 ? r.stdout.trim() : undefined;
+  const cmd = yosysCommand();
+  if (!probes.has(cmd)) {
+    const r = spawnSync(cmd, ['-V'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    probes.set(cmd, r.error === undefined && r.status === 0 ? r.stdout.trim() : undefined);
   }
-  return probed;
+  return probes.get(cmd);
 }
 
 export function yosysAvailable(): boolean {

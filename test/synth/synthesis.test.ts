@@ -1,0 +1,83 @@
+/**
+ * A small real synthesis in CI: a few layers through GHDL, the netlist repairs, iverilog and yosys. Storage
+ * configured in the config must come out of synthesis as configured, and the estimate must match the
+ * counting rules exactly and the fitted LUT/FF model closely.
+ */
+import { describe, expect } from 'vitest';
+import { transformer } from '../../src/index.js';
+import { writeArtifacts } from '../../src/emitters/write.js';
+import { emitHardware } from '../../src/emitters/vhdl/index.js';
+import { estimateLayer } from '../../src/estimator/index.js';
+import { resolveDesign } from '../../src/ir/index.js';
+import { quantizeModel } from '../../src/reference/index.js';
+import { synthesize } from '../../src/synth/index.js';
+import { iverilogVersion } from '../../src/synth/verilog-tb.js';
+import { ghdlAvailable } from '../../src/toolchain/ghdl.js';
+import { yosysAvailable } from '../../src/toolchain/yosys.js';
+import { kiln, project, configSource, tempDir } from '../helpers.js';
+import { it } from 'vitest';
+
+const TOOLS = ghdlAvailable() && yosysAvailable() && iverilogVersion() !== undefined;
+const itTools = TOOLS || process.env.CI === 'true' ? it : it.skip;
+if (!TOOLS && process.env.CI !== 'true') console.warn('ghdl, yosys or iverilog missing: synthesis tests are skipped (they fail under CI=true)');
+
+describe('synthesis', () => {
+  itTools('re-applies storage and matches the estimate', async () => {
+    const design = resolveDesign({
+      device: 'xc7s15',
+      model: transformer({ window: 12, inputFeatures: 4, dModel: 16, ffnDim: 32 }),
+      defaults: { weightBits: 8, outputBits: 8 },
+      layers: {
+        'encoder.0.ffn.fc1': { buffer: 'bram', weightStorage: 'bram', multiplier: 'dsp' },
+        'encoder.0.ffn.fc2': { buffer: 'lutram', weightStorage: 'logic', multiplier: 'lut' },
+        'encoder.0.attn.scores': { buffer: 'lutram' },
+      },
+    });
+    const { files, testbenches } = emitHardware(design, quantizeModel(design));
+    const outDir = tempDir('kiln-synth-');
+    await writeArtifacts(outDir, files);
+    const units = await synthesize(design, testbenches, { outDir, units: ['encoder_0_ffn_fc1', 'encoder_0_ffn_fc2', 'encoder_0_attn_scores'], jobs: 2 });
+    const byUnit = new Map(units.map((u) => [u.unit, u]));
+    for (const u of units) {
+      expect(u.status, `${u.unit}: ${u.message}`).toBe('ok');
+      expect(u.netlistCheck).toBe('pass');
+      expect(u.counts!.latches).toBe(0);
+    }
+    const fc1 = byUnit.get('encoder.0.ffn.fc1')!.counts!;
+    const fc2 = byUnit.get('encoder.0.ffn.fc2')!.counts!;
+    const scores = byUnit.get('encoder.0.attn.scores')!.counts!;
+    // 'bram' buffer and ROM → block RAM; 'lutram' buffers → LUT-RAM cells, no block RAM
+    expect(fc1.bram18).toBe(2);
+    expect(fc1.lutram).toBe(0);
+    expect(fc2.bram18).toBe(0);
+    expect(fc2.lutram).toBeGreaterThan(0);
+    expect(scores.bram18).toBe(0);
+    expect(scores.lutram).toBeGreaterThan(0);
+    // 'dsp' multiplier → DSP48E1; 'lut' → none
+    expect(fc1.dsp).toBe(1);
+    expect(fc2.dsp).toBe(0);
+    for (const u of units) {
+      const est = estimateLayer(design.layers.find((l) => l.path === u.unit)!);
+      expect(est.bram18, u.unit).toBe(u.counts!.bram18);
+      expect(est.dsp, u.unit).toBe(u.counts!.dsp);
+      expect(est.lutram, u.unit).toBe(u.counts!.lutram);
+      expect(Math.abs(est.lut - u.counts!.lut) / u.counts!.lut, `${u.unit} LUT ${est.lut} vs ${u.counts!.lut}`).toBeLessThan(0.15);
+      expect(Math.abs(est.ff - u.counts!.ff) / u.counts!.ff, `${u.unit} FF ${est.ff} vs ${u.counts!.ff}`).toBeLessThan(0.15);
+    }
+  }, 600_000);
+
+  it('kiln synth exits 2 with an install hint when yosys is missing', async () => {
+    const dir = project({ 'fpga.config.mjs': configSource(`{ device: 'xc7s15', model: transformer({ window: 3, inputFeatures: 2, dModel: 4 }) }`) });
+    const saved = process.env.KILN_YOSYS;
+    process.env.KILN_YOSYS = '/nonexistent/yosys';
+    try {
+      const r = await kiln(['synth'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/\[KILN_E_TOOL\]: kiln synth needs .*yosys/);
+      expect(r.stderr).toMatch(/apt-get install .*yosys/);
+    } finally {
+      if (saved === undefined) delete process.env.KILN_YOSYS;
+      else process.env.KILN_YOSYS = saved;
+    }
+  });
+});
