@@ -46,8 +46,8 @@ describe('synthesis', () => {
     const fc1 = byUnit.get('encoder.0.ffn.fc1')!.counts!;
     const fc2 = byUnit.get('encoder.0.ffn.fc2')!.counts!;
     const scores = byUnit.get('encoder.0.attn.scores')!.counts!;
-    // 'bram' buffer and ROM → block RAM; 'lutram' buffers → LUT-RAM cells, no block RAM
-    expect(fc1.bram18).toBe(2);
+    // 'bram' buffer, weight ROM and bias ROM → one block RAM each; 'lutram' buffers → LUT-RAM cells
+    expect(fc1.bram18).toBe(3);
     expect(fc1.lutram).toBe(0);
     expect(fc2.bram18).toBe(0);
     expect(fc2.lutram).toBeGreaterThan(0);
