@@ -7,6 +7,8 @@
  *   npm run bench:calibrate               synthesize (about 15 minutes on 2 cores) and fit
  *   npm run bench:calibrate -- --fit-only fit again from the committed data
  *   npm run bench:calibrate -- --resume   synthesize only the models missing from the data, then fit
+ *   npm run bench:calibrate -- --regroup  recompute the raw part groups of the committed samples (after a
+ *                                         change to the structural model, not to the hardware), then fit
  *
  * The calibration models are deliberately different from the validation suite in bench/estimator.ts.
  */
@@ -14,6 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformer, type KilnConfig } from '../src/index.js';
 import { estimateDesign, PART_GROUPS, type PartGroup } from '../src/estimator/index.js';
+import { resolveDesign } from '../src/ir/index.js';
 import { ghdlVersion } from '../src/toolchain/ghdl.js';
 import { yosysVersion } from '../src/toolchain/yosys.js';
 import { iverilogVersion } from '../src/synth/verilog-tb.js';
@@ -116,6 +119,23 @@ async function collect(previous: CalibrationData | undefined): Promise<Calibrati
   return { machine: machine(), tools: tools(), layers, tops };
 }
 
+/**
+ * Recomputes each sample's raw part groups from its model (after the structural model changed) and keeps
+ * the synthesized counts: valid as long as the generated hardware is the same.
+ */
+function regroupData(data: CalibrationData): CalibrationData {
+  const uncalibrated = { id: 'raw', source: 'raw', lut: {}, ff: {} };
+  for (const [name, config] of Object.entries(CALIBRATION_MODELS)) {
+    const est = estimateDesign(resolveDesign(config), uncalibrated);
+    const byPath = new Map(est.layers.map((l) => [l.path, l]));
+    for (const s of data.layers.filter((l) => l.model === name)) s.groups = groupTotals(byPath.get(s.unit)!.parts);
+    const top = data.tops.find((t) => t.model === name);
+    if (top) top.groups = groupTotals(est.top.parts);
+  }
+  writeFileSync(DATA, JSON.stringify(data, null, 1) + '\n');
+  return data;
+}
+
 function tools() {
   return { ghdl: ghdlVersion(), yosys: yosysVersion(), iverilog: iverilogVersion() };
 }
@@ -130,11 +150,23 @@ function fit(data: CalibrationData) {
   for (const unit of [...new Set(samples.map((s) => s.unit))]) {
     const rows = samples.filter((s) => s.unit === unit);
     for (const [res, table] of [['lut', lut], ['ff', ff]] as const) {
-      const used = PART_GROUPS.filter((g) => rows.some((r) => (res === 'lut' ? r.groups[g].lut - r.groups[g].lutram : r.groups[g].ff) > 0));
+      // LUTRAM LUTs and register files (flip-flop memories) are exact counts, never scaled
+      const value = (r: (typeof rows)[number], g: PartGroup) => (res === 'lut' ? r.groups[g].lut - r.groups[g].lutram : r.groups[g].ff);
+      const used = PART_GROUPS.filter((g) => g !== 'regfile' && rows.some((r) => (r.groups[g] ? value(r, g) : 0) > 0));
       if (used.length === 0) continue;
-      const x = rows.map((r) => used.map((g) => (res === 'lut' ? r.groups[g].lut - r.groups[g].lutram : r.groups[g].ff)));
-      const fixed = rows.map((r) => (res === 'lut' ? PART_GROUPS.reduce((n, g) => n + r.groups[g].lutram, 0) : 0));
-      const k = fitFactors(x, fixed, rows.map((r) => r.y[res]), LAMBDA);
+      const x = rows.map((r) => used.map((g) => value(r, g)));
+      const fixed = rows.map((r) => (r.groups.regfile ? value(r, 'regfile') : 0) + (res === 'lut' ? PART_GROUPS.reduce((n, g) => n + (r.groups[g]?.lutram ?? 0), 0) : 0));
+      // Layers: relative error (small and large layers count alike). The top level's target is a small residual
+      // (flattened model minus its layers), so its fit uses absolute error over the models where it is positive.
+      const isTop = unit === 'top';
+      const keep = rows.map((r) => !isTop || r.y[res] > 1);
+      const k = fitFactors(
+        x.filter((_, i) => keep[i]),
+        fixed.filter((_, i) => keep[i]),
+        rows.filter((_, i) => keep[i]).map((r) => r.y[res]),
+        LAMBDA,
+        isTop ? 'absolute' : 'relative',
+      );
       table[unit] = Object.fromEntries(used.map((g, i) => [g, Math.round(k[i]! * 10_000) / 10_000]));
     }
   }
@@ -144,8 +176,9 @@ function fit(data: CalibrationData) {
 async function main() {
   const fitOnly = process.argv.includes('--fit-only');
   const resume = process.argv.includes('--resume');
-  const previous = fitOnly || resume ? (JSON.parse(readFileSync(DATA, 'utf8')) as CalibrationData) : undefined;
-  const data: CalibrationData = fitOnly ? previous! : await collect(previous);
+  const regroup = process.argv.includes('--regroup');
+  const previous = fitOnly || resume || regroup ? (JSON.parse(readFileSync(DATA, 'utf8')) as CalibrationData) : undefined;
+  const data: CalibrationData = fitOnly ? previous! : regroup ? regroupData(previous!) : await collect(previous);
   const factors = fit(data);
   const id = `yosys ${data.tools.yosys?.match(/Yosys ([\d.]+)/)?.[1] ?? '?'}, ${data.layers.length} layers + ${data.tops.length} top levels`;
   const source = `bench/calibration/data.json (${data.tools.ghdl}; ${data.tools.yosys}); fitted by bench/calibrate.ts, ridge ${LAMBDA} towards 1`;

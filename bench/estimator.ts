@@ -7,6 +7,8 @@
  *
  *   npm run bench:estimator            full suite (about 20 minutes on 2 cores); writes bench/results/estimator.*
  *   npm run bench:estimator -- --quick the first 3 configurations only, nothing written
+ *   npm run bench:estimator -- --reestimate  recompute the estimates against the synthesis results saved
+ *                                            in bench/results/estimator.json (after a refit), no synthesis
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,27 +88,58 @@ async function cyclesMatch(config: KilnConfig): Promise<{ equal: boolean; count:
   return { equal: results.every((r) => r.status === 'pass' && r.cycles === r.expectedCycles), count: results.length, estimated: estimateDesign(design).total.cycles };
 }
 
+/** One configuration's row: the current estimate against its synthesized counts. */
+function row(
+  name: string,
+  config: KilnConfig,
+  synthesized: Record<ResourceName, number>,
+  layers: { unit: string; kind: string; synthesized: Record<ResourceName, number> }[],
+  cycles: Row['cycles'],
+  synthSeconds: number,
+): Row {
+  const est = estimateDesign(resolveDesign(config));
+  const byPath = new Map(est.layers.map((l) => [l.path, l]));
+  const estimate = pick(est.total);
+  return {
+    config: name,
+    estimate,
+    synthesized,
+    errorPercent: Object.fromEntries(RESOURCES.map((r) => [r, Math.round(pct(estimate[r], synthesized[r]) * 100) / 100])) as Record<ResourceName, number>,
+    layers: layers.map((l) => ({ ...l, estimate: pick(byPath.get(l.unit)!) })),
+    cycles,
+    synthSeconds,
+  };
+}
+
+const RESULTS_JSON = join(ROOT, 'bench', 'results', 'estimator.json');
+
 async function main() {
   const quick = process.argv.includes('--quick');
+  const reestimate = process.argv.includes('--reestimate');
   const entries = Object.entries(SUITE).slice(0, quick ? 3 : undefined);
   const rows: Row[] = [];
+  const previous = reestimate ? (JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as { suite: Row[]; speed: { defaultModelSynthesisSeconds: number }; machine: ReturnType<typeof machine>; tools: Record<string, string | undefined> }) : undefined;
   for (const [name, config] of entries) {
+    if (previous) {
+      // Re-estimate against the synthesis results already measured (after a refit), without synthesizing again.
+      const old = previous.suite.find((r) => r.config === name);
+      if (!old) throw new Error(`no saved synthesis for '${name}'; run the full benchmark`);
+      rows.push(row(name, config, old.synthesized, old.layers.map((l) => ({ unit: l.unit, kind: l.kind, synthesized: l.synthesized })), old.cycles, old.synthSeconds));
+      continue;
+    }
     const run = await synthesizeModel(name.split(' ')[0]!, config, { log: (s) => console.error(s) });
-    const est = estimateDesign(run.design);
-    const byPath = new Map(est.layers.map((l) => [l.path, l]));
     const top = run.units.find((u) => u.kind === 'model')!.counts!;
-    const synthesized = pick(top);
-    const estimate = pick(est.total);
     const cyc = await cyclesMatch(config);
-    rows.push({
-      config: name,
-      estimate,
-      synthesized,
-      errorPercent: Object.fromEntries(RESOURCES.map((r) => [r, Math.round(pct(estimate[r], synthesized[r]) * 100) / 100])) as Record<ResourceName, number>,
-      layers: run.units.filter((u) => u.kind !== 'model').map((u) => ({ unit: u.unit, kind: u.kind, estimate: pick(byPath.get(u.unit)!), synthesized: pick(u.counts!) })),
-      cycles: { estimated: cyc.estimated, measuredLayersEqual: cyc.equal, layerTestbenches: cyc.count },
-      synthSeconds: run.seconds,
-    });
+    rows.push(
+      row(
+        name,
+        config,
+        pick(top),
+        run.units.filter((u) => u.kind !== 'model').map((u) => ({ unit: u.unit, kind: u.kind, synthesized: pick(u.counts!) })),
+        { estimated: cyc.estimated, measuredLayersEqual: cyc.equal, layerTestbenches: cyc.count },
+        run.seconds,
+      ),
+    );
     const r = rows.at(-1)!;
     console.error(`${name}: ${RESOURCES.map((k) => `${k} ${r.estimate[k]}/${r.synthesized[k]} (${r.errorPercent[k].toFixed(1)}%)`).join(', ')}; cycles ${cyc.equal ? 'equal' : 'DIFFER'}`);
   }
@@ -119,7 +152,9 @@ async function main() {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) estimateDesign(design);
   const perSecond = Math.round(n / ((performance.now() - t0) / 1000));
-  const defaultSynth = await synthesizeModel('default', loaded.config as KilnConfig, { log: () => undefined });
+  const defaultSynth = previous
+    ? { seconds: previous.speed.defaultModelSynthesisSeconds }
+    : await synthesizeModel('default', loaded.config as KilnConfig, { log: () => undefined });
 
   const summary = Object.fromEntries(
     RESOURCES.map((r) => {
@@ -145,8 +180,9 @@ async function main() {
     speed: perSecond >= 100_000,
   };
   const result = {
-    machine: machine(),
-    tools: { ghdl: ghdlVersion(), yosys: yosysVersion(), iverilog: iverilogVersion() },
+    machine: previous?.machine ?? machine(),
+    tools: previous?.tools ?? { ghdl: ghdlVersion(), yosys: yosysVersion(), iverilog: iverilogVersion() },
+    ...(previous ? { reestimatedOn: new Date().toISOString() } : {}),
     calibration: ACTIVE_CALIBRATION.id,
     suite: rows,
     summary,
@@ -169,10 +205,10 @@ async function main() {
   console.log(table);
   if (!quick) {
     const m = result.machine;
-    writeFileSync(join(ROOT, 'bench', 'results', 'estimator.json'), JSON.stringify(result, null, 1) + '\n');
+    writeFileSync(RESULTS_JSON, JSON.stringify(result, null, 1) + '\n');
     writeFileSync(
       join(ROOT, 'bench', 'results', 'estimator.md'),
-      `# Estimator validation (npm run bench:estimator)\n\nRun ${m.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, npm ${m.npm}.\nTools: ${result.tools.ghdl}; ${result.tools.yosys}; ${result.tools.iverilog}.\nCalibration: ${result.calibration}. Whole models: estimate (sum of layers + top level) vs the flattened top level synthesized by yosys synth_xilinx (xc7); the configurations are not in the calibration set.\n\n${table}\n`,
+      `# Estimator validation (npm run bench:estimator)\n\nRun ${m.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, npm ${m.npm}.\nTools: ${result.tools.ghdl}; ${result.tools.yosys}; ${result.tools.iverilog}.\nCalibration: ${result.calibration}.${previous ? ` Estimates recomputed on ${new Date().toISOString()} against the synthesis results of that run.` : ''} Whole models: estimate (sum of layers + top level) vs the flattened top level synthesized by yosys synth_xilinx (xc7); the configurations are not in the calibration set.\n\n${table}\n`,
     );
   }
 }

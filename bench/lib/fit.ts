@@ -20,15 +20,17 @@ export function solve(A: number[][], b: number[]): number[] {
 }
 
 /**
- * Factors k minimising Σ_i ((fixed_i + Σ_g k_g·x_ig − y_i) / y_i)² + λ·Σ_g (k_g − 1)²: relative error,
- * pulled towards 1 (the structural model) so groups with little data keep their reasoned value.
+ * Factors k minimising Σ_i ((fixed_i + Σ_g k_g·x_ig − y_i) / y_i)² + λ·Σ_g (k_g − 1)²: relative error
+ * (or, with 'absolute', the error scaled by the mean target), pulled towards 1 (the structural model) so
+ * groups with little data keep their reasoned value.
  */
-export function fitFactors(x: number[][], fixed: number[], y: number[], lambda: number): number[] {
+export function fitFactors(x: number[][], fixed: number[], y: number[], lambda: number, error: 'relative' | 'absolute' = 'relative'): number[] {
   const g = x[0]?.length ?? 0;
   const A = Array.from({ length: g }, () => new Array<number>(g).fill(0));
   const b = new Array<number>(g).fill(0);
+  const meanY = y.reduce((s, v) => s + v, 0) / Math.max(1, y.length);
   x.forEach((row, i) => {
-    const w = 1 / Math.max(1, y[i]!) ** 2;
+    const w = 1 / Math.max(1, error === 'relative' ? y[i]! : meanY) ** 2;
     const t = y[i]! - fixed[i]!;
     for (let p = 0; p < g; p++) {
       b[p]! += w * row[p]! * t;

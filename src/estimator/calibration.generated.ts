@@ -6,11 +6,11 @@ export const CALIBRATION: Calibration = {
   "source": "bench/calibration/data.json (GHDL 2.0.0 (Debian 2.0.0+dfsg-6.2+b2) [Dunoon edition]; Yosys 0.23 (git sha1 7ce5011c24b)); fitted by bench/calibrate.ts, ridge 0.02 towards 1",
   "lut": {
     "linear": {
-      "memory": 1.1217,
-      "arith": 0.7852,
-      "mux": 1.0843,
-      "control": 0.5707,
-      "multiplier": 2.2984
+      "memory": 1.1253,
+      "arith": 0.7841,
+      "mux": 1.0953,
+      "control": 0.5658,
+      "multiplier": 2.2989
     },
     "posenc": {
       "memory": 0.6442,
@@ -33,11 +33,11 @@ export const CALIBRATION: Calibration = {
       "control": 1.422
     },
     "add": {
-      "memory": 1.8765,
-      "arith": 0.9329,
-      "mux": 0.9852,
-      "control": 0.483,
-      "multiplier": 1.0357
+      "memory": 1.1309,
+      "arith": 0.9883,
+      "mux": 1.0241,
+      "control": 0.4508,
+      "multiplier": 1.0389
     },
     "batchnorm": {
       "memory": 1.3,
@@ -47,23 +47,22 @@ export const CALIBRATION: Calibration = {
       "multiplier": 1.6162
     },
     "avgpool": {
-      "memory": 1.4031,
-      "arith": 0.7885,
-      "mux": 0.8655,
-      "control": 0.8397,
-      "multiplier": 0.827
+      "arith": 0.8356,
+      "mux": 0.8705,
+      "control": 0.7793,
+      "multiplier": 0.8227
     },
     "top": {
-      "mux": 0.1624,
-      "control": 0
+      "mux": 4.0166,
+      "control": 3.2078
     }
   },
   "ff": {
     "linear": {
-      "memory": 0.7574,
-      "control": 0.7532,
-      "multiplier": 0.8791,
-      "register": 1.59
+      "memory": 1.0876,
+      "control": 0.9938,
+      "multiplier": 0.8516,
+      "register": 0.8144
     },
     "posenc": {
       "memory": 1,
@@ -95,13 +94,13 @@ export const CALIBRATION: Calibration = {
       "register": 1.2859
     },
     "avgpool": {
-      "memory": 1.0003,
-      "control": 0.9979,
-      "multiplier": 0.8942,
-      "register": 1.0028
+      "memory": 1.0031,
+      "control": 0.9984,
+      "multiplier": 0.8941,
+      "register": 1.0004
     },
     "top": {
-      "control": 0.4131
+      "control": 0.9556
     }
   }
 };

@@ -15,8 +15,11 @@ export interface Cost {
   dsp: number;
 }
 
-/** What kind of logic a part is; calibration scales LUT and FF per (layer kind, group). */
-export const PART_GROUPS = ['memory', 'arith', 'mux', 'control', 'multiplier', 'register'] as const;
+/**
+ * What kind of logic a part is; calibration scales LUT and FF per (layer kind, group). 'regfile' (a memory
+ * kept in flip-flops) is not fitted: its depth × width flip-flops are an exact count.
+ */
+export const PART_GROUPS = ['memory', 'regfile', 'arith', 'mux', 'control', 'multiplier', 'register'] as const;
 export type PartGroup = (typeof PART_GROUPS)[number];
 
 export interface Part {
@@ -115,7 +118,7 @@ export function memory(name: string, mem: Pick<MemoryNode, 'role' | 'depth' | 'w
     case 'registers':
       return {
         name: label,
-        group: 'memory',
+        group: 'regfile',
         cost: cost({ ff: depth * width + width, lut: Math.ceil(depth / 2) + mux('', depth, width).cost.lut }),
       };
     case 'logic':

@@ -383,10 +383,14 @@ function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, num
   type Slot = { node: Mutable<LayerNode>; mem: MemoryNode; set: (m: MemoryNode) => void };
   const slots: Slot[] = [];
   for (const node of nodes) {
-    if (node.buffer) slots.push({ node, mem: node.buffer, set: (m) => (node.buffer = m) });
-    node.memories.forEach((mem, i) =>
-      slots.push({ node, mem, set: (m) => ((node.memories as MemoryNode[])[i] = m) }),
-    );
+    if (node.buffer) {
+      const slot: Slot = { node, mem: node.buffer, set: (m) => ((node.buffer = m), (slot.mem = m)) };
+      slots.push(slot);
+    }
+    node.memories.forEach((mem, i) => {
+      const slot: Slot = { node, mem, set: (m) => (((node.memories as MemoryNode[])[i] = m), (slot.mem = m)) };
+      slots.push(slot);
+    });
   }
   let bramLeft = limits.bram18 - slots.filter((s) => s.mem.requested === 'bram').reduce((n, s) => n + bram18Count(s.mem.depth, s.mem.width), 0);
   const autos = slots.filter((s) => s.mem.requested === 'auto').sort((a, b) => b.mem.depth * b.mem.width - a.mem.depth * a.mem.width || a.node.index - b.node.index);
@@ -401,6 +405,14 @@ function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, num
       const why = bits < AUTO_BRAM_MIN_BITS ? `${bits} bits is below the ${AUTO_BRAM_MIN_BITS}-bit BRAM threshold` : 'no BRAM18 left in the budget';
       const storage = isBuffer ? (s.mem.depth <= AUTO_REGISTER_MAX_DEPTH ? 'registers' : 'lutram') : 'logic';
       s.set({ ...s.mem, storage, reason: `auto: ${why}` });
+    }
+  }
+
+  // A single entry is a register whatever was asked: synthesis turns a 1-deep memory into flip-flops, so a
+  // 'bram' or 'lutram' request cannot be honoured (and would otherwise be counted as a block).
+  for (const s of slots) {
+    if (s.mem.depth === 1 && s.mem.storage !== (s.mem.role === 'buffer' ? 'registers' : 'logic')) {
+      s.set({ ...s.mem, storage: s.mem.role === 'buffer' ? 'registers' : 'logic', reason: 'one entry: synthesized as a register' });
     }
   }
 

@@ -171,7 +171,9 @@ describe('auto placement respects the budget', () => {
   it('keeps explicit choices even when they exceed the budget', () => {
     const design = resolveDesign({ device: 'xc7s15', model: researchModel, defaults: { buffer: 'bram', multiplier: 'dsp' }, budget: { dsp: 0.25 } });
     expect(design.layers.filter((l) => l.multiplier?.mapping === 'dsp')).toHaveLength(16);
-    expect(design.layers.filter((l) => l.buffer?.storage === 'bram')).toHaveLength(18);
+    // every buffer but the 1-entry output (a register whatever was asked)
+    expect(design.layers.filter((l) => l.buffer?.storage === 'bram')).toHaveLength(17);
+    expect(design.layers.find((l) => l.path === 'output_linear')!.buffer).toMatchObject({ storage: 'registers', reason: 'one entry: synthesized as a register' });
   });
 });
 
