@@ -1,19 +1,37 @@
 /**
- * The pipeline behind `kiln build` and `kiln estimate`: load → resolve → estimate → reports.
- * Everything is computed before anything is written, so an invalid config leaves earlier outputs untouched.
+ * The pipeline behind `kiln build`, `kiln estimate`, `kiln sim` and `kiln watch`:
+ * load → resolve → estimate → reports → quantize → units → (only the dirty ones) emit → write.
+ *
+ * compileProject() computes everything in memory and writes nothing (estimate uses it). buildProject() is
+ * incremental: it plans the build's units (src/watch/units.ts), compares their keys with the previous build's
+ * manifest (or, in watch mode, the previous build of the session passed as `cache`), emits only the units
+ * that changed, writes only files whose content changed, removes files that are no longer produced and
+ * writes the manifest last. Everything is computed before anything is written, so an invalid config leaves
+ * earlier outputs untouched.
  */
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { isKilnError, KilnError } from './dsl/diagnostics.js';
 import { loadConfig, type LoadedConfig } from './dsl/load.js';
 import { withLocations } from './dsl/locate.js';
 import type { ConfigEnv } from './dsl/types.js';
-import { createReport, renderReportJson, renderReportMarkdown, writeArtifacts, type Report } from './emitters/index.js';
-import { emitHardware, type TestbenchEntry } from './emitters/vhdl/index.js';
+import { createReport, renderReportJson, renderReportMarkdown, type Report } from './emitters/index.js';
+import { emitArithUnit, emitHardware, emitLayerUnit, emitModelUnit, emitTopUnit, testbenchEntries, type TestbenchEntry } from './emitters/vhdl/index.js';
 import { estimateDesign, type Estimate } from './estimator/index.js';
 import { resolveDesign, type ResolvedDesign } from './ir/index.js';
 import { quantizeModel } from './reference/index.js';
 import type { QuantizedModel } from './reference/types.js';
 import { KILN_VERSION } from './version.js';
+import { estimateDelta, estimateRecord, recordFromManifest, type EstimateDelta } from './watch/delta.js';
+import { generatorRevision } from './watch/generator.js';
+import { decideUnits, findGeneratedFiles, sweepTempFiles, syncUnits, verifyCleanUnits } from './watch/incremental.js';
+import { acquireLock, type BuildLock } from './watch/lock.js';
+import { KILN_DIR, MANIFEST_FILE, readManifest, removeManifest, writeManifest, type FileRecord, type Manifest, type ManifestUnit } from './watch/manifest.js';
+import { createQuantizeCache, quantizeDesign, type QuantizeCache } from './watch/quantize.js';
+import { createReferenceCache, referenceOutputs, type ReferenceCache } from './watch/reference.js';
+import { planUnits, type UnitKind, type UnitPlan } from './watch/units.js';
 
 export interface ProjectOptions {
   configPath?: string;
@@ -21,8 +39,14 @@ export interface ProjectOptions {
   /** Output directory; default `build/` next to the config file. */
   outDir?: string;
   command?: ConfigEnv['command'];
-  /** Generate VHDL, testbenches and vectors too (default true). */
+  /** compileProject only: generate VHDL, testbenches and vectors too (default true). */
   hardware?: boolean;
+  /** buildProject: rebuild and rewrite every unit (`kiln build --force`). */
+  force?: boolean;
+  /** buildProject: the previous build of this session (watch mode); its manifest and derived state are reused. */
+  cache?: BuildCache;
+  /** buildProject: take the output folder's lock for the build (default true; `kiln watch` holds it itself). */
+  lock?: boolean;
 }
 
 export interface ProjectResult {
@@ -31,52 +55,287 @@ export interface ProjectResult {
   estimate: Estimate;
   report: Report;
   outDir: string;
-  /** Relative path → content of every artifact the build writes. */
+  /**
+   * Relative path → content of the artifacts generated: every artifact for compileProject; for buildProject
+   * those of the units it rebuilt (the others are on disk, unchanged).
+   */
   artifacts: Map<string, string>;
   /** Present when hardware was generated. */
   quantized?: QuantizedModel;
+  /** Every testbench of the design (whether or not its unit was rebuilt). */
   testbenches: TestbenchEntry[];
 }
 
-/** Loads, validates, estimates and renders; writes nothing. Throws KilnError (with source locations) on bad input. */
-export async function compileProject(options: ProjectOptions = {}): Promise<ProjectResult> {
+/** What one incremental build did. */
+export interface BuildSummary {
+  /** Every unit was rebuilt (`fullReason` says why: first build, --force, manifest missing or unreadable). */
+  full: boolean;
+  fullReason?: string;
+  /** Problems with the previous build's manifest (each led to a full rebuild). */
+  warnings: string[];
+  /** Units rebuilt, in build order, with the reason. */
+  rebuilt: { unit: string; kind: UnitKind; reason: string }[];
+  /** Number of units left untouched. */
+  unchanged: number;
+  /** Absolute paths of the files written (files whose content did not change are not rewritten). */
+  written: string[];
+  /** Absolute paths of the files removed (units that no longer exist). */
+  removed: string[];
+  /** Estimate change against the previous build (no layers listed on a first build). */
+  delta: EstimateDelta;
+  /** Milliseconds per stage (resolve includes the estimate and the report) and in total. */
+  timings: Record<'load' | 'resolve' | 'quantize' | 'plan' | 'emit' | 'write' | 'total', number>;
+}
+
+/** What a build hands to the next one in the same process (watch mode). */
+export interface BuildCache {
+  readonly outDir: string;
+  readonly configPath: string;
+  readonly manifest: Manifest;
+  readonly quantize: QuantizeCache;
+  readonly reference: ReferenceCache;
+}
+
+export interface BuildResult extends ProjectResult {
+  /** Absolute paths written (same as build.written). */
+  written: string[];
+  build: BuildSummary;
+  cache: BuildCache;
+}
+
+interface Prepared {
+  loaded: LoadedConfig;
+  design: ResolvedDesign;
+  estimate: Estimate;
+  report: Report;
+  outDir: string;
+  loadMs: number;
+  resolveMs: number;
+}
+
+/** Re-throws a stage's KilnError with source locations in the config. */
+function located<T>(loaded: LoadedConfig, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isKilnError(err)) throw new KilnError(withLocations(err.diagnostics, loaded.source, loaded.filepath));
+    throw err;
+  }
+}
+
+async function prepare(options: ProjectOptions): Promise<Prepared> {
   const cwd = resolve(options.cwd ?? process.cwd());
+  const t0 = performance.now();
   const loaded = await loadConfig({
     ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
     cwd,
     env: { command: options.command ?? 'build', mode: process.env.NODE_ENV ?? 'production' },
   });
-  let design: ResolvedDesign;
-  try {
-    design = resolveDesign(loaded.config);
-  } catch (err) {
-    if (isKilnError(err)) throw new KilnError(withLocations(err.diagnostics, loaded.source, loaded.filepath));
-    throw err;
-  }
+  const t1 = performance.now();
+  const design = located(loaded, () => resolveDesign(loaded.config));
   const outDir = options.outDir !== undefined ? resolve(cwd, options.outDir) : resolve(dirname(loaded.filepath), 'build');
   const estimate = estimateDesign(design);
   const report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: relative(dirname(outDir), loaded.filepath) || loaded.filepath });
+  return { loaded, design, estimate, report, outDir, loadMs: t1 - t0, resolveMs: performance.now() - t1 };
+}
+
+/** Loads, validates, estimates and renders everything; writes nothing. Throws KilnError (with source locations) on bad input. */
+export async function compileProject(options: ProjectOptions = {}): Promise<ProjectResult> {
+  const { loaded, design, estimate, report, outDir } = await prepare(options);
   const artifacts = new Map([
     ['report.json', renderReportJson(report)],
     ['report.md', renderReportMarkdown(report)],
   ]);
   if (options.hardware === false) return { loaded, design, estimate, report, outDir, artifacts, testbenches: [] };
-  let quantized: QuantizedModel;
-  let hw: ReturnType<typeof emitHardware>;
-  try {
-    quantized = quantizeModel(design);
-    hw = emitHardware(design, quantized);
-  } catch (err) {
-    if (isKilnError(err)) throw new KilnError(withLocations(err.diagnostics, loaded.source, loaded.filepath));
-    throw err;
-  }
+  const { quantized, hw } = located(loaded, () => {
+    const q = quantizeModel(design);
+    return { quantized: q, hw: emitHardware(design, q) };
+  });
   for (const [rel, text] of hw.files) artifacts.set(rel, text);
   return { loaded, design, estimate, report, outDir, artifacts, quantized, testbenches: hw.testbenches };
 }
 
-/** compileProject, then writes the artifacts atomically. */
-export async function buildProject(options: ProjectOptions = {}): Promise<ProjectResult & { written: string[] }> {
-  const result = await compileProject(options);
-  const written = await writeArtifacts(result.outDir, result.artifacts);
-  return { ...result, written };
+/** Files of a unit, generated from the design (only called for dirty units). */
+function emitUnit(p: UnitPlan, design: ResolvedDesign, model: QuantizedModel, report: Report, testbenches: readonly TestbenchEntry[], cycles: ReadonlyMap<string, number>, refCache: ReferenceCache): Map<string, string> {
+  switch (p.kind) {
+    case 'layer':
+      return emitLayerUnit(design.layers.find((l) => l.path === p.id)!, model, design.weights.seed, cycles.get(p.id));
+    case 'arith':
+      return emitArithUnit();
+    case 'top':
+      return emitTopUnit(design);
+    case 'model': {
+      const facets = p.facets;
+      const { values } = referenceOutputs(design, model, (path) => facets[`ref:${path}`]!, facets.sample!, refCache);
+      return emitModelUnit(design, model, testbenches, values.get(design.output)!);
+    }
+    case 'reports':
+      return new Map([
+        ['report.json', renderReportJson(report)],
+        ['report.md', renderReportMarkdown(report)],
+      ]);
+  }
 }
+
+/** Why the previous build cannot be used (full rebuild), with a warning when that is a surprise. */
+async function previousBuild(outDir: string, configPath: string, options: ProjectOptions, cwd: string): Promise<{ previous?: Manifest; fullReason?: string; warning?: string }> {
+  const shown = relative(cwd, join(outDir, MANIFEST_FILE)) || MANIFEST_FILE;
+  let previous: Manifest | undefined;
+  if (options.cache && options.cache.outDir === outDir && options.cache.configPath === configPath) {
+    previous = options.cache.manifest;
+  } else {
+    const read = await readManifest(outDir);
+    if (read.status === 'missing') {
+      const hadOutput = existsSync(join(outDir, 'report.json')) || existsSync(join(outDir, 'vhdl'));
+      if (!hadOutput) return { fullReason: 'first build' };
+      return { fullReason: 'manifest missing', warning: `no build manifest (${shown}) next to earlier outputs; rebuilding everything` };
+    }
+    if (read.status === 'invalid') return { fullReason: 'manifest unreadable', warning: `build manifest ${shown} ${read.problem}; rebuilding everything` };
+    previous = read.manifest;
+    if (previous.config !== configPath) {
+      return { previous, fullReason: 'manifest of another config', warning: `build manifest ${shown} was written for ${previous.config}; rebuilding everything for ${configPath}` };
+    }
+  }
+  if (options.force) return { previous, fullReason: '--force' };
+  return { previous };
+}
+
+/**
+ * Builds incrementally into the output folder: only the units whose key changed are emitted, only files whose
+ * content changed are written, files of units that no longer exist are removed, the manifest is written last.
+ */
+export async function buildProject(options: ProjectOptions = {}): Promise<BuildResult> {
+  const start = performance.now();
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { loaded, design, estimate, report, outDir, loadMs, resolveMs } = await prepare(options);
+
+  let t = performance.now();
+  const qcache = options.cache?.quantize ?? createQuantizeCache();
+  const refCache = options.cache?.reference ?? createReferenceCache();
+  const { model } = located(loaded, () => quantizeDesign(design, qcache));
+  const quantizeMs = performance.now() - t;
+
+  t = performance.now();
+  const cycles = new Map(estimate.layers.map((l) => [l.path, l.cycles]));
+  const testbenches = testbenchEntries(design, (n) => cycles.get(n.path)!);
+  const plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
+  const planMs = performance.now() - t;
+
+  const outExisted = existsSync(outDir);
+  const kilnExisted = existsSync(join(outDir, KILN_DIR));
+  let lock: BuildLock | undefined;
+  let changed = false;
+  try {
+    if (options.lock !== false) lock = await acquireLock(outDir, options.command ?? 'build', cwd);
+    // Temporary files of a build that was killed between writing and renaming (a watch session, which holds
+    // the lock throughout, needs to look only once).
+    if (outExisted && !options.cache) await sweepTempFiles(outDir);
+    const { previous, fullReason, warning } = await previousBuild(outDir, loaded.filepath, options, cwd);
+    const decisions = decideUnits(plans, fullReason === undefined ? previous : undefined, fullReason);
+    const clean = fullReason === undefined ? verifyCleanUnits(outDir, decisions) : new Map<string, Record<string, FileRecord>>();
+
+    t = performance.now();
+    const emitted = new Map<string, Map<string, string>>();
+    located(loaded, () => {
+      for (const d of decisions) if (d.dirty) emitted.set(d.plan.id, emitUnit(d.plan, design, model, report, testbenches, cycles, refCache));
+    });
+    const emitMs = performance.now() - t;
+
+    t = performance.now();
+    const orphans = previous === undefined || fullReason === 'manifest unreadable' ? await findGeneratedFiles(outDir) : [];
+    let manifestRemoved = false;
+    const sync = await syncUnits(outDir, decisions, emitted, {
+      rewriteAll: fullReason !== undefined,
+      clean,
+      ...(previous ? { previous } : {}),
+      orphans,
+      beforeFirstChange: async () => {
+        changed = true;
+        manifestRemoved = true;
+        await removeManifest(outDir);
+      },
+    });
+    const rebuilt = decisions.filter((d) => d.dirty).map((d) => ({ unit: d.plan.id, kind: d.plan.kind, reason: d.reason! }));
+    const units: Record<string, ManifestUnit> = {};
+    for (const d of decisions) {
+      const p = d.plan;
+      units[p.id] = {
+        kind: p.kind,
+        key: p.key,
+        facets: { ...p.facets },
+        summary: { ...p.summary },
+        files: sync.files.get(p.id) ?? {},
+        reason: d.dirty ? d.reason! : d.prev!.reason,
+        ...(p.estimate ? { estimate: p.estimate } : {}),
+        ...(p.from ? { from: [...p.from] } : {}),
+      };
+    }
+    const manifest: Manifest = {
+      schema: 'kiln-build-manifest',
+      schemaVersion: 1,
+      kiln: KILN_VERSION,
+      generator: generatorRevision(),
+      config: loaded.filepath,
+      model: design.name,
+      estimate: {
+        device: design.device.id,
+        total: estimateRecord(estimate).total,
+        limits: { lut: estimate.limits.lut, ff: estimate.limits.ff, lutram: estimate.limits.lutram, bram18: estimate.limits.bram18, dsp: estimate.limits.dsp },
+        fits: estimate.fits,
+        over: [...estimate.over],
+      },
+      units,
+      lastBuild: { at: new Date().toISOString(), full: fullReason !== undefined, rebuilt: rebuilt.map(({ unit, reason }) => ({ unit, reason })), unchanged: decisions.length - rebuilt.length, written: sync.written.length, removed: sync.removed.length },
+    };
+    // The manifest is written whenever anything changed, and only then: a build that changes nothing writes nothing.
+    if (previous && rebuilt.length === 0 && sync.written.length === 0 && sync.removed.length === 0) manifest.lastBuild = previous.lastBuild;
+    // (The on-disk check matters in watch mode, where `previous` comes from memory and a failed build may have dropped the file.)
+    if (!previous || manifestRemoved || !sameState(previous, manifest) || !existsSync(join(outDir, MANIFEST_FILE))) {
+      await writeManifest(outDir, manifest);
+      changed = true;
+    }
+    const writeMs = performance.now() - t;
+
+    const before = previous && previous.config === loaded.filepath ? recordFromManifest(previous) : undefined;
+    const summary: BuildSummary = {
+      full: fullReason !== undefined,
+      ...(fullReason !== undefined ? { fullReason } : {}),
+      warnings: warning ? [warning] : [],
+      rebuilt,
+      unchanged: decisions.length - rebuilt.length,
+      written: sync.written.map((rel) => join(outDir, rel)),
+      removed: sync.removed.map((rel) => join(outDir, rel)),
+      delta: estimateDelta(before, design, estimate),
+      timings: { load: loadMs, resolve: resolveMs, quantize: quantizeMs, plan: planMs, emit: emitMs, write: writeMs, total: performance.now() - start },
+    };
+    const artifacts = new Map<string, string>();
+    for (const files of emitted.values()) for (const [rel, text] of files) artifacts.set(rel, text);
+    return {
+      loaded,
+      design,
+      estimate,
+      report,
+      outDir,
+      artifacts,
+      quantized: model,
+      testbenches,
+      written: summary.written,
+      build: summary,
+      cache: { outDir, configPath: loaded.filepath, manifest, quantize: qcache, reference: refCache },
+    };
+  } finally {
+    await lock?.release();
+    if (!changed) {
+      // Nothing was written: leave no lock folder (or output folder) behind that was not there before.
+      if (!kilnExisted) await rmdir(join(outDir, KILN_DIR)).catch(() => undefined);
+      if (!outExisted) await rmdir(outDir).catch(() => undefined);
+    }
+  }
+}
+
+/** Same units, keys, files and estimate (the record of the last build aside). */
+function sameState(a: Manifest, b: Manifest): boolean {
+  const strip = (m: Manifest) => JSON.stringify({ ...m, lastBuild: undefined });
+  return strip(a) === strip(b);
+}
+

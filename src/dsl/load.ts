@@ -38,10 +38,19 @@ function kilnEntry(): string {
   return join(dirname(here), '..', here.endsWith('.ts') ? 'index.ts' : 'index.js');
 }
 
+/**
+ * The running kiln's own public module, handed to configs as `kiln-fpga`: a config (and every helper it imports)
+ * is re-evaluated fresh on each load, but kiln itself is not, which keeps a reload in watch mode at a few
+ * milliseconds instead of re-transpiling kiln every time, and gives the config the very same module instance.
+ */
+let kilnModule: Promise<unknown> | undefined;
+
 /** Loads one config module with jiti; errors carry the file that failed so they can name it. */
 const importModule: Loader = async (filepath) => {
+  kilnModule ??= import('../index.js');
   const jiti = createJiti(pathToFileURL(filepath).href, {
     alias: { 'kiln-fpga': kilnEntry() },
+    virtualModules: { 'kiln-fpga': await kilnModule },
     moduleCache: false,
     fsCache: false,
     interopDefault: true,

@@ -1,13 +1,18 @@
 /**
  * Atomic output: every file is written to a temporary sibling and renamed into place, so an interrupted or
- * failed build never leaves a half-written file, and earlier outputs stay intact until replaced whole.
+ * failed build never leaves a half-written file, and earlier outputs stay intact until replaced whole. A
+ * process killed between the two steps can leave its temporary file behind; its name carries the writer's
+ * pid (`<file>.<pid>.<random>.tmp`), so the next build can recognise and remove it (src/watch/incremental.ts).
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+/** Name of a temporary file written by writeFileAtomic; group 1 is the writer's pid. */
+export const TEMP_FILE_RE = /\.(\d+)\.[a-z0-9]+\.tmp$/;
+
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2) || '0'}.tmp`;
   try {
     await writeFile(tmp, content);
     await rename(tmp, path);

@@ -1,32 +1,65 @@
 import { relative } from 'node:path';
 import { buildProject } from '../../build.js';
 import { renderConsoleTable } from '../../emitters/report.js';
+import { formatBuildSummary } from '../../watch/summary.js';
 import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, type Command } from './_shared.js';
 
 export const build: Command = {
-  summary: 'validate the config, estimate, write the reports, the VHDL and its testbenches',
-  usage: 'kiln build [--config PATH] [--out DIR] [--json]',
+  summary: 'validate the config, estimate, write the reports, the VHDL and its testbenches (incrementally)',
+  usage: 'kiln build [--config PATH] [--out DIR] [--force] [--json]',
   details: `Writes report.json (schema: docs/report-schema.md) and report.md, the VHDL (vhdl/, compile order in
 vhdl/files.txt) and the self-checking testbenches with their vectors (sim/) into the output directory.
 Nothing is written when the config is invalid.
 
+Builds are incremental: every layer, the arithmetic package (@arith), the top level (@top), the
+whole-model testbench (@model) and the reports (@reports) is a unit with a content key recorded in
+<out>/.kiln/manifest.json. Only units whose key changed are regenerated, only files whose content changed
+are rewritten, files of layers that no longer exist are removed; kiln build prints which units were
+rebuilt and why (see docs/incremental.md). A missing or damaged manifest means a full rebuild, with a
+warning. One build at a time per output directory (<out>/.kiln/lock).
+
 Options:
 ${CONFIG_HELP}
   -o, --out DIR       output directory (default: build/ next to the config file)
-${JSON_HELP}
+  -f, --force         rebuild and rewrite every unit
+${JSON_HELP}; adds "rebuilt" [{unit, reason}], "unchanged",
+                      "removed", "full" and "warnings" to the report
 
-Exit codes: 0 fits the device budget, 1 over budget, 2 configuration or usage error.`,
-  options: { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' } },
+Exit codes: 0 fits the device budget, 1 over budget, 2 configuration, usage or I/O error (including
+another build running into the same directory).`,
+  options: { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' }, force: { type: 'boolean', short: 'f' } },
   async run(values, io) {
     const result = await buildProject({
       cwd: io.cwd,
       command: 'build',
       ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
       ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
+      ...(values.force === true ? { force: true } : {}),
     });
-    if (values.json) io.stdout(JSON.stringify({ ...result.report, files: result.written.map((f) => relative(io.cwd, f)) }, null, 2) + '\n');
-    else io.stderr(renderConsoleTable(result.report));
-    io.stderr(`wrote ${result.written.length} files to ${relative(io.cwd, result.outDir) || '.'}/ (report.json, report.md${result.testbenches.length > 0 ? ', vhdl/, sim/' : ''})\n`);
+    const b = result.build;
+    const rel = (f: string) => relative(io.cwd, f);
+    if (values.json) {
+      io.stdout(
+        JSON.stringify(
+          {
+            ...result.report,
+            files: result.written.map(rel),
+            full: b.full,
+            ...(b.fullReason !== undefined ? { fullReason: b.fullReason } : {}),
+            rebuilt: b.rebuilt.map(({ unit, reason }) => ({ unit, reason })),
+            unchanged: b.unchanged,
+            removed: b.removed.map(rel),
+            warnings: b.warnings,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      io.stderr(renderConsoleTable(result.report));
+    }
+    io.stderr(formatBuildSummary(b, { cwd: io.cwd, outDir: result.outDir, delta: !values.json, files: false }).join('\n') + '\n');
+    io.stderr(`wrote ${result.written.length} files to ${rel(result.outDir) || '.'}/ (report.json, report.md${result.testbenches.length > 0 ? ', vhdl/, sim/' : ''})\n`);
     return fitExit(result.report.fits, result.report.over, io);
   },
 };

@@ -5,6 +5,7 @@ import { devices } from './devices.js';
 import { estimate } from './estimate.js';
 import { sim } from './sim.js';
 import { synth } from './synth.js';
+import { watch } from './watch.js';
 
-export const COMMANDS: Record<string, Command> = { build, estimate, sim, synth, devices };
+export const COMMANDS: Record<string, Command> = { build, watch, estimate, sim, synth, devices };
 export * from './_shared.js';

@@ -1,0 +1,106 @@
+import { basename, relative } from 'node:path';
+import { KilnError } from '../../dsl/diagnostics.js';
+import { renderConsoleTable } from '../../emitters/report.js';
+import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
+import { formatBuildSummary } from '../../watch/summary.js';
+import { startWatch, type WatchEvent } from '../../watch/watcher.js';
+import { formatDiagnostic } from '../main.js';
+import { COMMON_OPTIONS, CONFIG_HELP, EXIT_OK, type Command, type Io, type OptionValues } from './_shared.js';
+
+export const watch: Command = {
+  summary: 'build, then rebuild only the layers that changed on every save (Ctrl-C to stop)',
+  usage: 'kiln watch [--config PATH] [--out DIR] [--sim] [--jobs N]',
+  details: `Builds like 'kiln build', then watches the config, every local module it imports (transitively) and
+the data files it names. On a change it reloads the config, rebuilds only the units whose key changed
+(docs/incremental.md), and prints why each was rebuilt and the per-layer estimate delta with the fit
+against the device, e.g.
+  encoder.0.ffn.fc1  LUT -120  BRAM18 -1  cycles +0
+A config that fails to load or validate prints its errors; the last good build stays in place and kiln
+keeps watching. kiln watch holds the output directory's lock (<out>/.kiln/lock) until it stops, so a
+'kiln build' or 'kiln sim' into the same directory is refused meanwhile.
+
+Options:
+${CONFIG_HELP}
+  -o, --out DIR       output directory (default: build/ next to the config file)
+      --sim           after each build, run in GHDL the testbenches of the rebuilt layers (and the whole
+                      model's when the top level changed)
+  -j, --jobs N        parallel simulations with --sim (default: number of cores)
+
+Exit codes: 0 stopped with Ctrl-C (SIGINT) or SIGTERM; 2 no config found, usage or I/O error (including
+another kiln building into the same directory), or --sim without GHDL.`,
+  options: { config: COMMON_OPTIONS.config, help: COMMON_OPTIONS.help, out: { type: 'string', short: 'o' }, sim: { type: 'boolean' }, jobs: { type: 'string', short: 'j' } },
+  run: runWatch,
+};
+
+const clock = () => new Date().toTimeString().slice(0, 8);
+
+async function runWatch(values: OptionValues, io: Io): Promise<number> {
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--jobs'], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
+  }
+  if (values.sim && !ghdlAvailable()) {
+    throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: 'GHDL is not installed (or not on PATH); kiln watch --sim needs it', hint: 'apt-get install ghdl (Debian/Ubuntu), or set KILN_GHDL to its path' }]);
+  }
+  const show = (p: string) => relative(io.cwd, p) || basename(p);
+  let lastWatched = '';
+  const onEvent = (e: WatchEvent) => {
+    switch (e.type) {
+      case 'build-start':
+        if (e.initial) io.stderr(`kiln watch: building ${show(e.config)} into ${show(e.outDir)}/\n`);
+        else io.stderr(`\n[${clock()}] ${e.changed.map(show).join(', ')} changed\n`);
+        break;
+      case 'build-end': {
+        const r = e.result;
+        if (e.initial) io.stderr(renderConsoleTable(r.report));
+        io.stderr(formatBuildSummary(r.build, { cwd: io.cwd, outDir: r.outDir, delta: !e.initial, files: true, ms: e.ms }).join('\n') + '\n');
+        break;
+      }
+      case 'build-error':
+        if (e.internal !== undefined) io.stderr(`kiln: internal error (please report it): ${e.internal}\n`);
+        else io.stderr(e.diagnostics.map((d) => formatDiagnostic(d, io.cwd)).join('\n') + '\n');
+        io.stderr(`kiln: ${e.internal !== undefined ? 'the build failed' : `${e.diagnostics.length} error${e.diagnostics.length === 1 ? '' : 's'} in the config`}; ${e.initial ? 'nothing was built' : 'the last good build stays in place'}; waiting for changes\n`);
+        break;
+      case 'watching': {
+        const watched = `watching ${show(e.config)}${e.modules.length > 0 ? ` and ${e.modules.length} imported module${e.modules.length === 1 ? '' : 's'}` : ''}${e.data.length > 0 ? `, ${e.data.length} data file${e.data.length === 1 ? '' : 's'}` : ''}`;
+        const detail = [...e.modules, ...e.data].map(show).join(', ');
+        if (e.first || watched + detail !== lastWatched) io.stderr(`${watched}${detail ? ` (${detail})` : ''}${e.first ? '; press Ctrl-C to stop' : ''}\n`);
+        lastWatched = watched + detail;
+        break;
+      }
+      case 'sim-start':
+        io.stderr(`simulating ${e.testbenches.length} testbench${e.testbenches.length === 1 ? '' : 'es'} with ${ghdlVersion()}\n`);
+        break;
+      case 'sim-result':
+        io.stderr(`[${e.done}/${e.total}] ${e.result.status.toUpperCase().padEnd(5)} ${e.result.unit}${e.result.message ? `: ${e.result.message}` : ''}\n`);
+        break;
+      case 'sim-end': {
+        const passed = e.results.filter((r) => r.status === 'pass').length;
+        io.stderr(`${passed} of ${e.results.length} testbenches passed\n`);
+        break;
+      }
+      case 'close':
+        io.stderr('kiln watch: stopped\n');
+        break;
+    }
+  };
+  const w = await startWatch({
+    cwd: io.cwd,
+    ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
+    ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
+    ...(values.sim === true ? { sim: true } : {}),
+    ...(jobs !== undefined ? { jobs } : {}),
+    onEvent,
+  });
+  return new Promise<number>((resolveExit) => {
+    // A second Ctrl-C while stopping ends the process the default way.
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void w.close().then(() => resolveExit(EXIT_OK));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

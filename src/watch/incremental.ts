@@ -1,0 +1,223 @@
+/**
+ * The incremental part of a build: which units are dirty and why (key changed against the previous manifest,
+ * or a file of theirs was deleted or edited on disk), and bringing the output folder in line with the new
+ * units: write the files whose content changed (atomically), keep the others untouched (their modification
+ * times stay), and remove the files of units that no longer exist.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TEMP_FILE_RE, writeFileAtomic } from '../emitters/write.js';
+import { hashContent } from './_hash.js';
+import { isProcessAlive } from './lock.js';
+import { KILN_DIR, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
+import { describeChange, type UnitPlan } from './units.js';
+
+export interface UnitDecision {
+  readonly plan: UnitPlan;
+  readonly prev?: ManifestUnit;
+  dirty: boolean;
+  /** Why it is rebuilt (dirty units). */
+  reason?: string;
+}
+
+/** Dirty units by key: all of them with `fullReason` when there is no usable previous build. */
+export function decideUnits(plans: readonly UnitPlan[], prev: Manifest | undefined, fullReason?: string): UnitDecision[] {
+  return plans.map((plan) => {
+    const before = prev?.units[plan.id];
+    if (fullReason !== undefined || !prev) return { plan, ...(before ? { prev: before } : {}), dirty: true, reason: fullReason ?? 'first build' };
+    if (!before) return { plan, dirty: true, reason: describeChange(undefined, plan) };
+    if (before.key !== plan.key || before.kind !== plan.kind) return { plan, prev: before, dirty: true, reason: describeChange(before, plan) };
+    return { plan, prev: before, dirty: false };
+  });
+}
+
+type DiskState = { state: 'same'; record: FileRecord } | { state: 'missing' } | { state: 'different' };
+
+/**
+ * Whether a file on disk still has the recorded content: size and mtime equal (a stat, synchronous: dozens of
+ * them cost well under a millisecond), or else the same hash.
+ */
+function checkFile(path: string, record: FileRecord): DiskState {
+  let s;
+  try {
+    s = statSync(path);
+  } catch {
+    return { state: 'missing' };
+  }
+  if (!s.isFile()) return { state: 'different' };
+  if (s.size === record.size && s.mtimeMs === record.mtimeMs) return { state: 'same', record };
+  if (s.size !== record.size) return { state: 'different' };
+  const hash = hashContent(readFileSync(path));
+  return hash === record.hash ? { state: 'same', record: { hash, size: s.size, mtimeMs: s.mtimeMs } } : { state: 'different' };
+}
+
+/**
+ * Checks the files of every clean unit against the manifest: a deleted or edited file makes its unit dirty
+ * (so it is regenerated, not trusted). Returns the refreshed records of the clean units' files.
+ */
+export function verifyCleanUnits(outDir: string, decisions: readonly UnitDecision[]): Map<string, Record<string, FileRecord>> {
+  const records = new Map<string, Record<string, FileRecord>>();
+  for (const d of decisions) {
+    if (d.dirty) continue;
+    const files: Record<string, FileRecord> = {};
+    let ok = true;
+    for (const [rel, record] of Object.entries(d.prev!.files)) {
+      const r = checkFile(join(outDir, rel), record);
+      if (r.state !== 'same') {
+        d.dirty = true;
+        d.reason = `${rel} was ${r.state === 'missing' ? 'deleted' : 'modified'}`;
+        ok = false;
+        break;
+      }
+      files[rel] = r.record;
+    }
+    if (ok) records.set(d.plan.id, files);
+  }
+  return records;
+}
+
+export interface SyncResult {
+  /** Relative paths written. */
+  written: string[];
+  /** Relative paths removed. */
+  removed: string[];
+  /** Unit id → its files' records after the sync. */
+  files: Map<string, Record<string, FileRecord>>;
+}
+
+export interface SyncOptions {
+  /** Rewrite every file of a dirty unit even when its content is unchanged (--force, no manifest). */
+  rewriteAll: boolean;
+  /** Records of clean units' files from verifyCleanUnits. */
+  clean: Map<string, Record<string, FileRecord>>;
+  /** The previous build's files, for removing what no longer exists. */
+  previous?: Manifest;
+  /** Paths that may be left over from a build without a (valid) manifest: removed if not produced now. */
+  orphans?: readonly string[];
+  /** Called once before the first write or removal (the build drops its manifest there). */
+  beforeFirstChange: () => Promise<void>;
+}
+
+const WRITE_CONCURRENCY = 16;
+
+/** Runs `fn` over the items, a few at a time; after a failure starts no new item, waits for those running, then throws. */
+async function pool<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      try {
+        await fn(items[next++]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+  if (failure) throw failure.error;
+}
+
+/** Writes the dirty units' changed files, removes files that are no longer produced, returns the new records. */
+export async function syncUnits(outDir: string, decisions: readonly UnitDecision[], emitted: ReadonlyMap<string, ReadonlyMap<string, string>>, o: SyncOptions): Promise<SyncResult> {
+  const files = new Map(o.clean);
+  const previousRecords = new Map<string, FileRecord>();
+  for (const u of Object.values(o.previous?.units ?? {})) for (const [rel, r] of Object.entries(u.files)) previousRecords.set(rel, r);
+
+  const produced = new Set<string>();
+  for (const recs of o.clean.values()) for (const rel of Object.keys(recs)) produced.add(rel);
+  const toWrite: { unit: string; rel: string; text: string; hash: string }[] = [];
+  const keep: { unit: string; rel: string; record: FileRecord }[] = [];
+  for (const d of decisions) {
+    if (!d.dirty) continue;
+    const unitFiles = emitted.get(d.plan.id);
+    if (!unitFiles) throw new Error(`internal: unit ${d.plan.id} is dirty but was not emitted`);
+    for (const [rel, text] of unitFiles) {
+      produced.add(rel);
+      const hash = hashContent(text);
+      const before = previousRecords.get(rel);
+      if (!o.rewriteAll && before?.hash === hash) {
+        const r = checkFile(join(outDir, rel), before);
+        if (r.state === 'same') {
+          keep.push({ unit: d.plan.id, rel, record: r.record });
+          continue;
+        }
+      }
+      toWrite.push({ unit: d.plan.id, rel, text, hash });
+    }
+  }
+  const toRemove = [...new Set([...previousRecords.keys(), ...(o.orphans ?? [])])].filter((rel) => !produced.has(rel)).sort();
+
+  if (toWrite.length > 0 || toRemove.length > 0) await o.beforeFirstChange();
+  const records = new Map<string, Record<string, FileRecord>>();
+  const recordOf = (unit: string) => {
+    let r = records.get(unit);
+    if (!r) records.set(unit, (r = {}));
+    return r;
+  };
+  for (const k of keep) recordOf(k.unit)[k.rel] = k.record;
+  await pool(toWrite, async (w) => {
+    const path = join(outDir, w.rel);
+    await writeFileAtomic(path, w.text);
+    const s = await stat(path);
+    recordOf(w.unit)[w.rel] = { hash: w.hash, size: s.size, mtimeMs: s.mtimeMs };
+  });
+  await pool(toRemove, async (rel) => {
+    await rm(join(outDir, rel), { force: true });
+    // A removed layer testbench also leaves its GHDL work folder behind (written by kiln sim).
+    const tb = /^sim\/([A-Za-z0-9_]+_tb)\.vhd$/.exec(rel);
+    if (tb) await rm(join(outDir, 'sim', 'work', tb[1]!), { recursive: true, force: true });
+  });
+  // Keep each unit's files in the order its emitter produced them.
+  for (const d of decisions.filter((x) => x.dirty)) {
+    const r = records.get(d.plan.id) ?? {};
+    files.set(d.plan.id, Object.fromEntries([...emitted.get(d.plan.id)!.keys()].map((rel) => [rel, r[rel]!])));
+  }
+  return { written: toWrite.map((w) => w.rel).sort(), removed: toRemove, files };
+}
+
+const GENERATED_VHDL = /^-- Generated by kiln /m;
+
+/**
+ * Files kiln generated in an earlier build that a build without a manifest cannot attribute: generated VHDL
+ * in vhdl/ and sim/ (recognised by their header), vhdl/files.txt, sim/testbenches.json and the vector
+ * files in sim/vectors/. Anything else in the output folder is never touched.
+ */
+export async function findGeneratedFiles(outDir: string): Promise<string[]> {
+  const found: string[] = [];
+  const list = async (rel: string) => readdir(join(outDir, rel), { withFileTypes: true }).catch(() => []);
+  const isKilnVhdl = async (rel: string) => GENERATED_VHDL.test((await readFile(join(outDir, rel), 'utf8').catch(() => '')).slice(0, 8192));
+  for (const e of await list('vhdl')) {
+    const rel = `vhdl/${e.name}`;
+    if (!e.isFile()) continue;
+    if (e.name === 'files.txt' || (e.name.endsWith('.vhd') && (await isKilnVhdl(rel)))) found.push(rel);
+  }
+  for (const e of await list('sim')) {
+    const rel = `sim/${e.name}`;
+    if (!e.isFile()) continue;
+    if (e.name === 'testbenches.json' || (e.name.endsWith('_tb.vhd') && (await isKilnVhdl(rel)))) found.push(rel);
+  }
+  for (const e of await list('sim/vectors')) {
+    if (e.isFile() && /^[A-Za-z0-9_]+\.(x\d*|y)\.txt$/.test(e.name)) found.push(`sim/vectors/${e.name}`);
+  }
+  return found;
+}
+
+/**
+ * Temporary files left by a writer that was killed between writing and renaming (`<file>.<pid>.<random>.tmp`,
+ * see writeFileAtomic) in the folders a build writes to; removed when their writer is gone. Returns them.
+ */
+export async function sweepTempFiles(outDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const rel of ['.', 'vhdl', 'sim', 'sim/vectors', KILN_DIR]) {
+    const entries = await readdir(join(outDir, rel), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const m = TEMP_FILE_RE.exec(e.name);
+      if (!e.isFile() || !m || isProcessAlive(Number(m[1]))) continue;
+      const p = rel === '.' ? e.name : `${rel}/${e.name}`;
+      await rm(join(outDir, p), { force: true });
+      removed.push(p);
+    }
+  }
+  return removed;
+}

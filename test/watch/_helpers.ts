@@ -1,0 +1,63 @@
+/** Shared helpers of the incremental-build and watch tests. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { expect } from 'vitest';
+import { compileProject } from '../../src/build.js';
+import { configSource } from '../helpers.js';
+
+/** A small transformer on a roomy device (auto placement has blocks to spare): builds in tens of milliseconds. */
+export const SMALL_MODEL = `transformer({ window: 6, inputFeatures: 3, dModel: 8, ffnDim: 16 })`;
+
+/** Config text for a model and extra top-level keys. */
+export function config(extra = '', model = SMALL_MODEL, device = 'xc7s50'): string {
+  return configSource(`{ device: '${device}', model: ${model}${extra ? `, ${extra}` : ''} }`);
+}
+
+export interface FileState {
+  mtimeMs: number;
+  ino: number;
+  content: string;
+}
+
+/** Every file under the output folder (relative path → state), without .kiln/ and GHDL work folders. */
+export function snapshot(outDir: string): Map<string, FileState> {
+  const files = new Map<string, FileState>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      const rel = relative(outDir, p);
+      if (rel === '.kiln' || rel === join('sim', 'work')) continue;
+      if (e.isDirectory()) walk(p);
+      else {
+        const s = statSync(p);
+        files.set(rel, { mtimeMs: s.mtimeMs, ino: s.ino, content: readFileSync(p, 'utf8') });
+      }
+    }
+  };
+  walk(outDir);
+  return files;
+}
+
+/** Files whose inode or mtime changed (rewritten), that appeared, or that disappeared. */
+export function diffSnapshots(before: Map<string, FileState>, after: Map<string, FileState>): { rewritten: string[]; added: string[]; removed: string[] } {
+  const rewritten: string[] = [];
+  const added: string[] = [];
+  for (const [rel, s] of after) {
+    const b = before.get(rel);
+    if (!b) added.push(rel);
+    else if (b.mtimeMs !== s.mtimeMs || b.ino !== s.ino) rewritten.push(rel);
+  }
+  const removed = [...before.keys()].filter((rel) => !after.has(rel));
+  return { rewritten: rewritten.sort(), added: added.sort(), removed: removed.sort() };
+}
+
+/** The output folder holds exactly what a from-scratch compile of the same config produces, byte for byte. */
+export async function expectSameAsFullBuild(projectDir: string, outDir: string): Promise<void> {
+  const full = await compileProject({ cwd: projectDir, outDir });
+  const onDisk = snapshot(outDir);
+  expect([...onDisk.keys()].sort()).toEqual([...full.artifacts.keys()].sort());
+  for (const [rel, text] of full.artifacts) expect(onDisk.get(rel)?.content, rel).toBe(text);
+}
+
+/** Unit ids of a build's rebuilt list. */
+export const rebuiltIds = (r: { build: { rebuilt: { unit: string }[] } }) => r.build.rebuilt.map((u) => u.unit);
