@@ -47,6 +47,9 @@ export interface ProjectOptions {
   cache?: BuildCache;
   /** buildProject: take the output folder's lock for the build (default true; `kiln watch` holds it itself). */
   lock?: boolean;
+  /** buildProject: keep holding the lock after a successful build and return it (`kiln sim` and `kiln synth`
+   * read the written files afterwards, and must not have them rewritten under them). */
+  keepLock?: boolean;
 }
 
 export interface ProjectResult {
@@ -101,6 +104,8 @@ export interface BuildResult extends ProjectResult {
   written: string[];
   build: BuildSummary;
   cache: BuildCache;
+  /** The output folder's lock, still held, when `keepLock` was asked: release it when done with the files. */
+  lock?: BuildLock;
 }
 
 interface Prepared {
@@ -225,6 +230,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   const kilnExisted = existsSync(join(outDir, KILN_DIR));
   let lock: BuildLock | undefined;
   let changed = false;
+  let handOver = false;
   try {
     if (options.lock !== false) lock = await acquireLock(outDir, options.command ?? 'build', cwd);
     // Temporary files of a build that was killed between writing and renaming (a watch session, which holds
@@ -322,9 +328,10 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       written: summary.written,
       build: summary,
       cache: { outDir, configPath: loaded.filepath, manifest, quantize: qcache, reference: refCache },
+      ...(options.keepLock && lock ? { lock: ((handOver = true), lock) } : {}),
     };
   } finally {
-    await lock?.release();
+    if (!handOver) await lock?.release();
     if (!changed) {
       // Nothing was written: leave no lock folder (or output folder) behind that was not there before.
       if (!kilnExisted) await rmdir(join(outDir, KILN_DIR)).catch(() => undefined);

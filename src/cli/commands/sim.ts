@@ -25,56 +25,66 @@ Exit codes: 0 all outputs and cycle counts match, 1 a mismatch, 2 configuration,
 };
 
 async function runSim(values: OptionValues, io: Io): Promise<number> {
-let jobs: number | undefined;
-if (values.jobs !== undefined) {
-  jobs = Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
-}
-if (!ghdlAvailable()) {
-  throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: 'GHDL is not installed (or not on PATH); kiln sim needs it', hint: 'apt-get install ghdl (Debian/Ubuntu), or set KILN_GHDL to its path' }]);
-}
-const result = await buildProject({
-  cwd: io.cwd,
-  command: 'sim',
-  ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
-  ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
-});
-let selected = result.testbenches;
-if (typeof values.layer === 'string') {
-  const want = values.layer;
-  selected = result.testbenches.filter((t) => t.unit === want);
-  if (selected.length === 0) {
-    const node = result.design.layers.find((l) => l.path === want);
-    const units = result.testbenches.map((t) => t.unit);
-    const message = node
-      ? `'${want}' (${node.kind}) has no testbench of its own: ${node.kind === 'relu' ? 'ReLU is applied on its producer\'s read path' : 'the input buffer is written by the host'}; the whole-model testbench '${result.design.name}' covers it`
-      : `no layer '${want}' with a testbench`;
-    throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--layer'], message, hint: didYouMean(want, units) ?? `testbenches: ${units.join(', ')}` }]);
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
   }
-}
-io.stderr(`simulating ${selected.length} testbench${selected.length === 1 ? '' : 'es'} with ${ghdlVersion()}\n`);
-const results = await simulate(selected, {
-  outDir: result.outDir,
-  ...(jobs !== undefined ? { jobs } : {}),
-  onResult: (r, done, total) => io.stderr(`[${done}/${total}] ${r.status.toUpperCase().padEnd(5)} ${r.unit}${r.message ? `: ${r.message}` : ''}\n`),
-});
-const failed = results.filter((r) => r.status === 'fail');
-const errors = results.filter((r) => r.status === 'error');
-if (values.json) io.stdout(JSON.stringify({ schema: 'kiln-sim', schemaVersion: 1, ghdl: ghdlVersion(), results, passed: results.length - failed.length - errors.length, failed: failed.length, errors: errors.length }, null, 2) + '\n');
-else io.stderr(renderSimTable(results));
-if (errors.length > 0) return EXIT_ERROR;
-return failed.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  if (!ghdlAvailable()) {
+    throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: 'GHDL is not installed (or not on PATH); kiln sim needs it', hint: 'apt-get install ghdl (Debian/Ubuntu), or set KILN_GHDL to its path' }]);
+  }
+  // Hold the output folder's lock until the simulations have read their files.
+  const result = await buildProject({
+    cwd: io.cwd,
+    command: 'sim',
+    keepLock: true,
+    ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
+    ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
+  });
+  try {
+    let selected = result.testbenches;
+    if (typeof values.layer === 'string') {
+      const want = values.layer;
+      selected = result.testbenches.filter((t) => t.unit === want);
+      if (selected.length === 0) {
+        const node = result.design.layers.find((l) => l.path === want);
+        const units = result.testbenches.map((t) => t.unit);
+        const message = node
+          ? `'${want}' (${node.kind}) has no testbench of its own: ${node.kind === 'relu' ? "ReLU is applied on its producer's read path" : 'the input buffer is written by the host'}; the whole-model testbench '${result.design.name}' covers it`
+          : `no layer '${want}' with a testbench`;
+        throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--layer'], message, hint: didYouMean(want, units) ?? `testbenches: ${units.join(', ')}` }]);
+      }
+    }
+    io.stderr(`simulating ${selected.length} testbench${selected.length === 1 ? '' : 'es'} with ${ghdlVersion()}\n`);
+    const results = await simulate(selected, {
+      outDir: result.outDir,
+      ...(jobs !== undefined ? { jobs } : {}),
+      onResult: (r, done, total) => io.stderr(`[${done}/${total}] ${r.status.toUpperCase().padEnd(5)} ${r.unit}${r.message ? `: ${r.message}` : ''}\n`),
+    });
+    const failed = results.filter((r) => r.status === 'fail');
+    const errors = results.filter((r) => r.status === 'error');
+    if (values.json) {
+      io.stdout(JSON.stringify({ schema: 'kiln-sim', schemaVersion: 1, ghdl: ghdlVersion(), results, passed: results.length - failed.length - errors.length, failed: failed.length, errors: errors.length }, null, 2) + '\n');
+    } else io.stderr(renderSimTable(results));
+    if (errors.length > 0) return EXIT_ERROR;
+    return failed.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  } finally {
+    await result.lock?.release();
+  }
 }
 
 function renderSimTable(results: readonly SimResult[]): string {
-const rows = [['Testbench', 'Kind', 'Result', 'Outputs', 'Mismatches', 'Cycles', 'Estimated', 'Time'], ...results.map((r) => [r.unit, r.kind, r.status, String(r.outputs), String(r.mismatches), r.cycles === undefined ? '-' : r.cycles.toLocaleString('en-US'), r.expectedCycles.toLocaleString('en-US'), `${(r.durationMs / 1000).toFixed(1)} s`])];
-const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-const lines = rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd());
-for (const r of results) {
-  for (const m of r.firstMismatches) lines.push(`  ${r.unit}: output ${m.index} expected ${m.expected} got ${m.got}`);
+  const header = ['Testbench', 'Kind', 'Result', 'Outputs', 'Mismatches', 'Cycles', 'Estimated', 'Time'];
+  const rows = [
+    header,
+    ...results.map((r) => [r.unit, r.kind, r.status, String(r.outputs), String(r.mismatches), r.cycles === undefined ? '-' : r.cycles.toLocaleString('en-US'), r.expectedCycles.toLocaleString('en-US'), `${(r.durationMs / 1000).toFixed(1)} s`]),
+  ];
+  const w = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd());
+  for (const r of results) {
+    for (const m of r.firstMismatches) lines.push(`  ${r.unit}: output ${m.index} expected ${m.expected} got ${m.got}`);
+  }
+  const passed = results.filter((r) => r.status === 'pass').length;
+  lines.push('', `${passed} of ${results.length} testbenches passed`);
+  return lines.join('\n') + '\n';
 }
-const passed = results.filter((r) => r.status === 'pass').length;
-lines.push('', `${passed} of ${results.length} testbenches passed`);
-return lines.join('\n') + '\n';
-}
-

@@ -49,41 +49,47 @@ Exit codes: 0 every unit synthesized and its netlist matches the reference, 1 a 
     const result = await buildProject({
       cwd: io.cwd,
       command: 'synth',
+      keepLock: true,
       ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
       ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
     });
-    const design = result.design;
-    const entityOf = new Map([...design.layers.map((l) => [l.path, l.name] as const), [design.name, design.name] as const]);
-    let units: string[] | undefined;
-    if (typeof values.layer === 'string') {
-      const entity = entityOf.get(values.layer);
-      const candidates = [...result.testbenches.map((t) => t.unit)];
-      if (!entity || !candidates.includes(values.layer)) {
-        throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--layer'], message: `no synthesizable unit '${values.layer}'`, hint: didYouMean(values.layer, candidates) ?? `units: ${candidates.join(', ')}` }]);
+    // Hold the output folder's lock until synthesis has read its files.
+    try {
+      const design = result.design;
+      const entityOf = new Map([...design.layers.map((l) => [l.path, l.name] as const), [design.name, design.name] as const]);
+      let units: string[] | undefined;
+      if (typeof values.layer === 'string') {
+        const entity = entityOf.get(values.layer);
+        const candidates = [...result.testbenches.map((t) => t.unit)];
+        if (!entity || !candidates.includes(values.layer)) {
+          throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--layer'], message: `no synthesizable unit '${values.layer}'`, hint: didYouMean(values.layer, candidates) ?? `units: ${candidates.join(', ')}` }]);
+        }
+        units = [entity];
       }
-      units = [entity];
+      io.stderr(`synthesizing with ${ghdlVersion()}, ${yosysVersion()}, ${iverilogVersion()}\n`);
+      const results = await synthesize(design, result.testbenches, {
+        outDir: result.outDir,
+        ...(units ? { units } : {}),
+        ...(jobs !== undefined ? { jobs } : {}),
+        onResult: (r, done, total) => io.stderr(`[${done}/${total}] ${r.status.toUpperCase().padEnd(8)} ${r.unit} (${(r.durationMs / 1000).toFixed(1)} s)${r.message ? `: ${r.message}` : ''}\n`),
+      });
+      const report: SynthReport = {
+        schema: 'kiln-synth',
+        schemaVersion: 1,
+        kiln: KILN_VERSION,
+        tools: { ghdl: ghdlVersion(), yosys: yosysVersion(), iverilog: iverilogVersion() },
+        device: design.device.part,
+        flow: 'ghdl --synth --std=08 --out=verilog | kiln netlist repairs | yosys synth_xilinx -family xc7 -flatten -noiopad -noclkbuf; stat -json',
+        countingRule: COUNTING_RULE,
+        units: results.map((r) => reportUnit(r, vhdlHash(readFileSync(join(result.outDir, 'vhdl', `${r.entity}.vhd`), 'utf8')))),
+      };
+      await writeFileAtomic(join(result.outDir, SYNTH_REPORT), JSON.stringify(report, null, 2) + '\n');
+      if (values.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
+      else io.stderr(renderSynthTable(report.units));
+      if (results.some((r) => r.status === 'error')) return EXIT_ERROR;
+      return results.some((r) => r.status === 'mismatch') ? EXIT_FINDINGS : EXIT_OK;
+    } finally {
+      await result.lock?.release();
     }
-    io.stderr(`synthesizing with ${ghdlVersion()}, ${yosysVersion()}, ${iverilogVersion()}\n`);
-    const results = await synthesize(design, result.testbenches, {
-      outDir: result.outDir,
-      ...(units ? { units } : {}),
-      ...(jobs !== undefined ? { jobs } : {}),
-      onResult: (r, done, total) => io.stderr(`[${done}/${total}] ${r.status.toUpperCase().padEnd(8)} ${r.unit} (${(r.durationMs / 1000).toFixed(1)} s)${r.message ? `: ${r.message}` : ''}\n`),
-    });
-    const report: SynthReport = {
-      schema: 'kiln-synth',
-      schemaVersion: 1,
-      kiln: KILN_VERSION,
-      tools: { ghdl: ghdlVersion(), yosys: yosysVersion(), iverilog: iverilogVersion() },
-      device: design.device.part,
-      flow: 'ghdl --synth --std=08 --out=verilog | kiln netlist repairs | yosys synth_xilinx -family xc7 -flatten -noiopad -noclkbuf; stat -json',
-      countingRule: COUNTING_RULE,
-      units: results.map((r) => reportUnit(r, vhdlHash(readFileSync(join(result.outDir, 'vhdl', `${r.entity}.vhd`), 'utf8')))),
-    };
-    await writeFileAtomic(join(result.outDir, SYNTH_REPORT), JSON.stringify(report, null, 2) + '\n');
-    if (values.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
-    else io.stderr(renderSynthTable(report.units));
-    if (results.some((r) => r.status === 'error')) return EXIT_ERROR;
-    return results.some((r) => r.status === 'mismatch') ? EXIT_FINDINGS : EXIT_OK;
   },
 };
