@@ -140,13 +140,41 @@ function tools() {
   return { ghdl: ghdlVersion(), yosys: yosysVersion(), iverilog: iverilogVersion() };
 }
 
+/** A layer's calibrated LUT or FF from its raw groups (the same formula as the estimator's calibratedCost). */
+function calibrated(groups: GroupTotals, table: Record<string, Partial<Record<PartGroup, number>>>, kind: string, res: 'lut' | 'ff'): number {
+  let v = 0;
+  for (const g of PART_GROUPS) {
+    const x = groups[g];
+    if (!x) continue;
+    const k = g === 'regfile' ? 1 : (table[kind]?.[g] ?? 1);
+    v += res === 'lut' ? x.lutram + k * (x.lut - x.lutram) : k * x.ff;
+  }
+  return v;
+}
+
 function fit(data: CalibrationData) {
   const lut: Record<string, Partial<Record<PartGroup, number>>> = {};
   const ff: Record<string, Partial<Record<PartGroup, number>>> = {};
-  const samples: { unit: string; groups: GroupTotals; y: { lut: number; ff: number } }[] = [
-    ...data.layers.map((s) => ({ unit: s.kind, groups: s.groups, y: s.synthesized })),
-    ...data.tops.map((s) => ({ unit: 'top', groups: s.groups, y: { lut: Math.max(1, s.residual.lut), ff: Math.max(1, s.residual.ff) } })),
-  ];
+  // Stage 1: layer factors, from each synthesized layer.
+  fitUnits(data.layers.map((s) => ({ unit: s.kind, groups: s.groups, y: s.synthesized })), lut, ff);
+  // Stage 2, the top level. Its LUT target is what composing the model adds to the *estimated* layers (the
+  // flattened model minus them, on the calibration models): synthesis optimises logic across layer
+  // boundaries, and the top level absorbs that systematic composition error. Flip-flops do not merge across
+  // boundaries, so its FF target stays the flattened model minus the synthesized layers.
+  const tops = data.tops.map((t) => {
+    const layers = data.layers.filter((l) => l.model === t.model);
+    const lutGap = layers.reduce((n, l) => n + l.synthesized.lut - calibrated(l.groups, lut, l.kind, 'lut'), 0);
+    return { unit: 'top', groups: t.groups, y: { lut: t.residual.lut + lutGap, ff: t.residual.ff } };
+  });
+  fitUnits(tops, lut, ff);
+  return { lut, ff };
+}
+
+function fitUnits(
+  samples: { unit: string; groups: GroupTotals; y: { lut: number; ff: number } }[],
+  lut: Record<string, Partial<Record<PartGroup, number>>>,
+  ff: Record<string, Partial<Record<PartGroup, number>>>,
+): void {
   for (const unit of [...new Set(samples.map((s) => s.unit))]) {
     const rows = samples.filter((s) => s.unit === unit);
     for (const [res, table] of [['lut', lut], ['ff', ff]] as const) {
@@ -170,7 +198,6 @@ function fit(data: CalibrationData) {
       table[unit] = Object.fromEntries(used.map((g, i) => [g, Math.round(k[i]! * 10_000) / 10_000]));
     }
   }
-  return { lut, ff };
 }
 
 async function main() {

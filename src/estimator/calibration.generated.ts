@@ -53,8 +53,8 @@ export const CALIBRATION: Calibration = {
       "multiplier": 0.8227
     },
     "top": {
-      "mux": 4.0166,
-      "control": 3.2078
+      "mux": 6.8387,
+      "control": 6.4744
     }
   },
   "ff": {
