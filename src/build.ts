@@ -10,7 +10,7 @@
  * earlier outputs untouched.
  */
 import { existsSync } from 'node:fs';
-import { rmdir } from 'node:fs/promises';
+import { readFile, rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isKilnError, KilnError } from './dsl/diagnostics.js';
@@ -24,6 +24,7 @@ import { resolveDesign, type ResolvedDesign } from './ir/index.js';
 import { quantizeModel } from './reference/index.js';
 import type { QuantizedModel } from './reference/types.js';
 import { KILN_VERSION } from './version.js';
+import { currentSynthesis, readSynthReport, SYNTH_REPORT } from './synth/report.js';
 import { estimateDelta, estimateRecord, recordFromManifest, type EstimateDelta } from './watch/delta.js';
 import { generatorRevision } from './watch/generator.js';
 import { decideUnits, findGeneratedFiles, sweepTempFiles, syncUnits, verifyCleanUnits } from './watch/incremental.js';
@@ -212,7 +213,8 @@ async function previousBuild(outDir: string, configPath: string, options: Projec
 export async function buildProject(options: ProjectOptions = {}): Promise<BuildResult> {
   const start = performance.now();
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { loaded, design, estimate, report, outDir, loadMs, resolveMs } = await prepare(options);
+  const { loaded, design, estimate, report: estimatedReport, outDir, loadMs, resolveMs } = await prepare(options);
+  let report = estimatedReport;
 
   let t = performance.now();
   const qcache = options.cache?.quantize ?? createQuantizeCache();
@@ -223,7 +225,13 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   t = performance.now();
   const cycles = new Map(estimate.layers.map((l) => [l.path, l.cycles]));
   const testbenches = testbenchEntries(design, (n) => cycles.get(n.path)!);
-  const plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
+  let plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
+  // Where `kiln synth` measured a unit whose key is still the same, the reports show both figures.
+  const synthesized = currentSynthesis(readSynthReport(await readFile(join(outDir, SYNTH_REPORT), 'utf8').catch(() => undefined)), plans, design.name);
+  if (synthesized.size > 0) {
+    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized });
+    plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
+  }
   const planMs = performance.now() - t;
 
   const outExisted = existsSync(outDir);

@@ -17,6 +17,8 @@ export interface SynthReportUnit {
   status: SynthUnit['status'];
   /** sha256 of the entity's VHDL file. */
   vhdlHash: string;
+  /** The build key of the unit (a layer's key, or the design key for the top level) when it was synthesized. */
+  unitKey?: string;
   estimate: Cost;
   synthesized?: Cost & { carry4: number; inv: number; cells: Record<string, number> };
   /** (estimate − synthesized) / synthesized per resource, in percent; null when synthesized is 0 and the estimate not. */
@@ -51,7 +53,7 @@ export function errorPercent(estimate: number, synthesized: number): number | nu
   return Math.round(((estimate - synthesized) / synthesized) * 10_000) / 100;
 }
 
-export function reportUnit(u: SynthUnit, hash: string): SynthReportUnit {
+export function reportUnit(u: SynthUnit, hash: string, unitKey?: string): SynthReportUnit {
   const synthesized = u.counts
     ? { lut: u.counts.lut, ff: u.counts.ff, lutram: u.counts.lutram, bram18: u.counts.bram18, dsp: u.counts.dsp, carry4: u.counts.carry4, inv: u.counts.inv, cells: u.counts.cells }
     : undefined;
@@ -61,6 +63,7 @@ export function reportUnit(u: SynthUnit, hash: string): SynthReportUnit {
     kind: u.kind,
     status: u.status,
     vhdlHash: hash,
+    ...(unitKey !== undefined ? { unitKey } : {}),
     estimate: u.estimate,
     ...(synthesized
       ? { synthesized, errorPercent: Object.fromEntries(RESOURCES.map((r) => [r, errorPercent(u.estimate[r], synthesized[r])])) as Record<ResourceName, number | null> }
@@ -87,15 +90,25 @@ export function renderSynthTable(units: readonly SynthReportUnit[]): string {
   return [fmt(header), ...rows.map(fmt)].join('\n') + '\n';
 }
 
+/** One key for the hardware of the whole design: its layer, arithmetic and top-level unit keys. */
+export function designKey(units: readonly { id: string; kind: string; key: string }[]): string {
+  const parts = units.filter((u) => u.kind === 'layer' || u.kind === 'arith' || u.kind === 'top').map((u) => `${u.id}=${u.key}`).sort();
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
 /**
- * Synthesized counts of the units whose VHDL is unchanged since `kiln synth` ran (same hash), by unit
- * (layer path, or the model name for the top level). A unit whose hardware changed has no entry.
+ * Synthesized counts of the units whose build key is unchanged since `kiln synth` measured them, by unit
+ * (layer path, or the model name for the flattened top level). A unit whose hardware changed has no entry.
  */
-export function currentSynthesis(report: SynthReport, vhdlByEntity: ReadonlyMap<string, string>): Map<string, Cost> {
-  const out = new Map<string, Cost>();
+export function currentSynthesis(report: SynthReport | undefined, units: readonly { id: string; kind: string; key: string }[], modelName: string): Map<string, Record<ResourceName, number>> {
+  const out = new Map<string, Record<ResourceName, number>>();
+  if (!report) return out;
+  const keyOf = new Map(units.map((u) => [u.id, u.key]));
+  const whole = designKey(units);
   for (const u of report.units) {
-    const text = vhdlByEntity.get(u.entity);
-    if (u.status === 'ok' && u.synthesized && text !== undefined && vhdlHash(text) === u.vhdlHash) {
+    if (u.status !== 'ok' || !u.synthesized || u.unitKey === undefined) continue;
+    const current = u.unit === modelName && u.kind === 'model' ? whole : keyOf.get(u.unit);
+    if (current === u.unitKey) {
       const { lut, ff, lutram, bram18, dsp } = u.synthesized;
       out.set(u.unit, { lut, ff, lutram, bram18, dsp });
     }

@@ -3,6 +3,8 @@
  * configured in the config must come out of synthesis as configured, and the estimate must match the
  * counting rules exactly and the fitted LUT/FF model closely.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { transformer } from '../../src/index.js';
 import { writeArtifacts } from '../../src/emitters/write.js';
@@ -80,4 +82,24 @@ describe('synthesis', () => {
       else process.env.KILN_YOSYS = saved;
     }
   });
+});
+
+describe('reports next to synthesis', () => {
+  itTools('show synthesized counts beside the estimate while the layer is unchanged', async () => {
+    const source = (bits: number) => configSource(`{ device: 'xc7s15', model: transformer({ window: 6, inputFeatures: 3, dModel: 8, ffnDim: 16 }), layers: { 'encoder.0.ffn.fc1': { weightBits: ${bits} } } }`);
+    const dir = project({ 'fpga.config.mjs': source(8) });
+    const synth = await kiln(['synth', '--layer', 'encoder.0.ffn.fc1'], dir);
+    expect(synth.code, synth.stderr).toBe(0);
+    const build = await kiln(['build', '--json'], dir);
+    expect(build.code, build.stderr).toBe(0);
+    const report = JSON.parse(build.stdout) as { layers: { path: string; lut: number; synthesized?: { lut: number } }[] };
+    const fc1 = report.layers.find((l) => l.path === 'encoder.0.ffn.fc1')!;
+    expect(fc1.synthesized?.lut).toBeGreaterThan(0);
+    expect(report.layers.filter((l) => l.synthesized)).toHaveLength(1);
+    expect((await kiln(['build'], dir)).stderr).toMatch(/figures in parentheses: yosys synthesis/);
+    // a changed layer is different hardware: its old synthesis no longer applies
+    writeFileSync(join(dir, 'fpga.config.mjs'), source(6));
+    const after = JSON.parse((await kiln(['build', '--json'], dir)).stdout) as typeof report;
+    expect(after.layers.filter((l) => l.synthesized)).toHaveLength(0);
+  }, 600_000);
 });

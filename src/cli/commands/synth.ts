@@ -4,7 +4,7 @@ import { buildProject } from '../../build.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
 import { writeFileAtomic } from '../../emitters/write.js';
 import { synthesize } from '../../synth/index.js';
-import { COUNTING_RULE, renderSynthTable, reportUnit, SYNTH_REPORT, vhdlHash, type SynthReport } from '../../synth/report.js';
+import { COUNTING_RULE, designKey, renderSynthTable, reportUnit, SYNTH_REPORT, vhdlHash, type SynthReport } from '../../synth/report.js';
 import { iverilogVersion } from '../../synth/verilog-tb.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { yosysAvailable, yosysVersion } from '../../toolchain/yosys.js';
@@ -66,6 +66,7 @@ Exit codes: 0 every unit synthesized and its netlist matches the reference, 1 a 
         }
         units = [entity];
       }
+      const wholeKey = designKey(Object.entries(result.cache.manifest.units).map(([id, u]) => ({ id, kind: u.kind, key: u.key })));
       io.stderr(`synthesizing with ${ghdlVersion()}, ${yosysVersion()}, ${iverilogVersion()}\n`);
       const results = await synthesize(design, result.testbenches, {
         outDir: result.outDir,
@@ -81,7 +82,9 @@ Exit codes: 0 every unit synthesized and its netlist matches the reference, 1 a 
         device: design.device.part,
         flow: 'ghdl --synth --std=08 --out=verilog | kiln netlist repairs | yosys synth_xilinx -family xc7 -flatten -noiopad -noclkbuf; stat -json',
         countingRule: COUNTING_RULE,
-        units: results.map((r) => reportUnit(r, vhdlHash(readFileSync(join(result.outDir, 'vhdl', `${r.entity}.vhd`), 'utf8')))),
+        units: results.map((r) =>
+          reportUnit(r, vhdlHash(readFileSync(join(result.outDir, 'vhdl', `${r.entity}.vhd`), 'utf8')), r.kind === 'model' ? wholeKey : result.cache.manifest.units[r.unit]?.key),
+        ),
       };
       await writeFileAtomic(join(result.outDir, SYNTH_REPORT), JSON.stringify(report, null, 2) + '\n');
       if (values.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
