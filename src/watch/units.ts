@@ -27,7 +27,7 @@
  */
 import type { TestbenchEntry } from '../emitters/vhdl/index.js';
 import type { Report } from '../emitters/report.js';
-import type { Estimate, LayerEstimate } from '../estimator/index.js';
+import type { Cost, Estimate, LayerEstimate } from '../estimator/index.js';
 import type { LayerNode, MemoryNode, MultiplierNode, ResolvedDesign } from '../ir/types.js';
 import type { QuantizedModel, QuantLayer } from '../reference/types.js';
 import { hashValue } from './_hash.js';
@@ -55,14 +55,8 @@ export interface UnitPlan {
   readonly from?: readonly string[];
 }
 
-export interface LayerCost {
-  lut: number;
-  ff: number;
-  lutram: number;
-  bram18: number;
-  dsp: number;
-  cycles: number;
-}
+/** A layer's estimate as the manifest keeps it: the estimator's resources and its cycles. */
+export type LayerCost = Cost & { cycles: number };
 
 /** What a unit was the last time it was built (the manifest's record). */
 export interface PreviousUnit {

@@ -47,3 +47,11 @@ export function minMax(values: Float64Array | readonly number[]): { min: number;
   }
   return { min, max };
 }
+
+/** Synthetic affine parameters of a normalisation layer: γ ∈ [0.5, 1.5), β ∈ [−0.2, 0.2) per column. */
+export function normAffineInit(cols: number, rng: import('../rng.js').Rng): { gamma: Float64Array; beta: Float64Array } {
+  return {
+    gamma: Float64Array.from({ length: cols }, () => rng.uniform(0.5, 1.5)),
+    beta: Float64Array.from({ length: cols }, () => rng.uniform(-0.2, 0.2)),
+  };
+}

@@ -5,18 +5,12 @@
  */
 import { affineParams, chooseMultiplier, quantize, requantize } from '../../arith/index.js';
 import type { KindSemantics } from '../types.js';
-import { batchOf, minMax, quantizeBias } from './_shared.js';
+import { batchOf, minMax, normAffineInit, quantizeBias } from './_shared.js';
 
 export const BATCHNORM_EPS = 1e-5;
 
 export const batchnorm: KindSemantics = {
-  init(node, rng) {
-    const cols = node.output.shape[1]!;
-    return {
-      gamma: Float64Array.from({ length: cols }, () => rng.uniform(0.5, 1.5)),
-      beta: Float64Array.from({ length: cols }, () => rng.uniform(-0.2, 0.2)),
-    };
-  },
+  init: (node, rng) => normAffineInit(node.output.shape[1]!, rng),
   float(node, p, [x]) {
     const [rows, cols] = [node.output.shape[0]!, node.output.shape[1]!];
     const n = rows * cols;

@@ -4,18 +4,12 @@
  */
 import { fail } from '../../dsl/diagnostics.js';
 import type { KindSemantics } from '../types.js';
-import { batchOf } from './_shared.js';
+import { batchOf, normAffineInit } from './_shared.js';
 
 export const LAYERNORM_EPS = 1e-5;
 
 export const layernorm: KindSemantics = {
-  init(node, rng) {
-    const cols = node.output.shape[1]!;
-    return {
-      gamma: Float64Array.from({ length: cols }, () => rng.uniform(0.5, 1.5)),
-      beta: Float64Array.from({ length: cols }, () => rng.uniform(-0.2, 0.2)),
-    };
-  },
+  init: (node, rng) => normAffineInit(node.output.shape[1]!, rng),
   float(node, p, [x]) {
     const cols = node.output.shape[1]!;
     const gamma = p.gamma as Float64Array;
