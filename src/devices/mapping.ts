@@ -18,7 +18,11 @@ const BRAM18_SHAPES: readonly (readonly [depth: number, width: number])[] = [
 export function bram18Count(depth: number, width: number): number {
   if (depth <= 0 || width <= 0) return 0;
   let best = Infinity;
-  for (const [d, w] of BRAM18_SHAPES) best = Math.min(best, Math.ceil(depth / d) * Math.ceil(width / w));
+  for (let i = 0; i < BRAM18_SHAPES.length; i++) {
+    const shape = BRAM18_SHAPES[i]!;
+    const n = Math.ceil(depth / shape[0]) * Math.ceil(width / shape[1]);
+    if (n < best) best = n;
+  }
   return best;
 }
 
@@ -28,11 +32,20 @@ export function bram18Count(depth: number, width: number): number {
  * RAM64M plus a read multiplexer (one LUT6 per 4 inputs per bit, the rest in MUXF7/MUXF8).
  */
 export function lutramLuts(depth: number, width: number): { memory: number; readMux: number } {
-  if (depth <= 0 || width <= 0) return { memory: 0, readMux: 0 };
-  if (depth <= 32) return { memory: 4 * Math.ceil(width / 6), readMux: 0 };
+  return { memory: lutramMemoryLuts(depth, width), readMux: lutramReadMuxLuts(depth, width) };
+}
+
+/** The LUTs of the RAM32M/RAM64M banks themselves (the LUTRAM count). */
+export function lutramMemoryLuts(depth: number, width: number): number {
+  if (depth <= 0 || width <= 0) return 0;
+  if (depth <= 32) return 4 * Math.ceil(width / 6);
+  return 4 * Math.ceil(width / 3) * Math.ceil(depth / 64);
+}
+
+/** The read multiplexer across banks (logic LUTs, not LUTRAM). */
+export function lutramReadMuxLuts(depth: number, width: number): number {
   const banks = Math.ceil(depth / 64);
-  const memory = 4 * Math.ceil(width / 3) * banks;
-  return { memory, readMux: banks > 1 ? width * Math.ceil(banks / 4) : 0 };
+  return depth > 32 && banks > 1 && width > 0 ? width * Math.ceil(banks / 4) : 0;
 }
 
 /** DSP48E1 multiplier port limits for signed operands (A: 25 bits, B: 18 bits). */
@@ -62,5 +75,6 @@ export function signedBitsFor(maxAbs: bigint): number {
 
 /** Bits of an unsigned counter or address able to hold values 0..n-1 (at least 1). */
 export function addressBits(n: number): number {
-  return Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
+  // ⌈log2 n⌉ in integer arithmetic (exact, and cheap on the estimator's hot path)
+  return n <= 2 ? 1 : 32 - Math.clz32(n - 1);
 }

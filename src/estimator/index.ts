@@ -1,13 +1,14 @@
 /**
  * Estimator: per-layer LUT, FF, LUTRAM, BRAM18, DSP and cycles from the IR alone, then totals, utilisation
- * against the budgeted device and the fit verdict. Pure and fast: no I/O, no emitter, no tool.
+ * against the budgeted device and the fit verdict. Pure and fast: no I/O, no emitter, no tool; the estimate
+ * itself only sums numbers per part group (the parts, with their names, are built on request).
  */
 import { RESOURCES, type ResourceName } from '../dsl/index.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
+import { ACTIVE_CALIBRATION, type Calibration, type CalibrationUnit } from './calibration.js';
 import { KIND_ESTIMATORS } from './kinds/index.js';
-import { sum, type Cost, type Part } from './primitives.js';
-import { topParts } from './top.js';
-import { ACTIVE_CALIBRATION, factor, type Calibration, type CalibrationUnit } from './calibration.js';
+import { GROUP, GroupSums, PART_GROUPS, PartList, type Cost, type Part, type Sink } from './primitives.js';
+import { topBlocks } from './top.js';
 
 export const ESTIMATOR_VERSION = 'v1';
 /** Cycles the top level spends handing `enable` from one layer's `done` to the next. */
@@ -17,6 +18,7 @@ export interface LayerEstimate extends Cost {
   readonly path: string;
   readonly kind: LayerNode['kind'];
   readonly cycles: number;
+  /** The blocks of the layer with their raw (uncalibrated) costs; built when read. */
   readonly parts: readonly Part[];
 }
 
@@ -36,53 +38,180 @@ export interface Estimate {
   readonly over: readonly ResourceName[];
 }
 
-/**
- * Sum of parts with calibration applied: LUT = LUTRAM LUTs (exact) + k_lut · other LUTs, FF = k_ff · FF, the
- * factors chosen by (unit, part group).
- */
-export function calibratedCost(parts: readonly Part[], unit: CalibrationUnit, calibration: Calibration = ACTIVE_CALIBRATION): Cost {
-  const c = sum([]);
-  for (const p of parts) {
-    c.lut += p.cost.lutram + factor(calibration.lut, unit, p.group) * (p.cost.lut - p.cost.lutram);
-    c.ff += factor(calibration.ff, unit, p.group) * p.cost.ff;
-    c.lutram += p.cost.lutram;
-    c.bram18 += p.cost.bram18;
-    c.dsp += p.cost.dsp;
+/** Calibration factors of every unit as arrays indexed like PART_GROUPS (register files are never scaled). */
+type FactorTable = Partial<Record<CalibrationUnit, { lut: Float64Array; ff: Float64Array }>>;
+const factorTables = new WeakMap<Calibration, FactorTable>();
+function factorTable(calibration: Calibration): FactorTable {
+  let table = factorTables.get(calibration);
+  if (!table) factorTables.set(calibration, (table = {}));
+  return table;
+}
+function factors(table: FactorTable, calibration: Calibration, unit: CalibrationUnit): { lut: Float64Array; ff: Float64Array } {
+  let f = table[unit];
+  if (!f) {
+    const pick = (t: Calibration['lut']) => Float64Array.from(PART_GROUPS, (g) => (g === 'regfile' ? 1 : (t[unit]?.[g] ?? 1)));
+    f = table[unit] = { lut: pick(calibration.lut), ff: pick(calibration.ff) };
   }
-  return roundCost(c);
+  return f;
 }
 
-export function estimateLayer(node: LayerNode, calibration: Calibration = ACTIVE_CALIBRATION): LayerEstimate {
+/**
+ * Calibrated cost from per-group sums: LUT = LUTRAM LUTs (exact) + k_lut · other LUTs, FF = k_ff · FF, the
+ * factors chosen by (unit, part group); LUTRAM, BRAM18 and DSP are counts and are not scaled.
+ */
+function calibrated(sums: GroupSums, unit: CalibrationUnit, calibration: Calibration, table = factorTable(calibration)): Cost {
+  const { lut: kl, ff: kf } = factors(table, calibration, unit);
+  const v = sums.values;
+  let lut = 0;
+  let ff = 0;
+  let lutram = 0;
+  let bram18 = 0;
+  let dsp = 0;
+  for (let g = 0; g < PART_GROUPS.length; g++) {
+    const o = g * 5;
+    lut += v[o + 2]! + kl[g]! * (v[o]! - v[o + 2]!);
+    ff += kf[g]! * v[o + 1]!;
+    lutram += v[o + 2]!;
+    bram18 += v[o + 3]!;
+    dsp += v[o + 4]!;
+    // leave the sums at zero for the next unit
+    v[o] = v[o + 1] = v[o + 2] = v[o + 3] = v[o + 4] = 0;
+  }
+  return { lut: Math.round(lut), ff: Math.round(ff), lutram: Math.round(lutram), bram18, dsp };
+}
+
+/** Calibrated cost of a list of parts (used by benchmarks on recorded parts). */
+export function calibratedCost(parts: readonly Part[], unit: CalibrationUnit, calibration: Calibration = ACTIVE_CALIBRATION): Cost {
+  const sums = new GroupSums();
+  for (const p of parts) sums.add(GROUP[p.group], '', p.cost.lut, p.cost.ff, p.cost.lutram, p.cost.bram18, p.cost.dsp);
+  return calibrated(sums, unit, calibration);
+}
+
+/** The blocks of a layer, with names and raw costs (reports, calibration, debugging). */
+export function layerParts(node: LayerNode): Part[] {
+  const list = new PartList();
+  KIND_ESTIMATORS[node.kind].parts(node, list);
+  return list.parts;
+}
+
+class LayerResult implements LayerEstimate {
+  readonly lut: number;
+  readonly ff: number;
+  readonly lutram: number;
+  readonly bram18: number;
+  readonly dsp: number;
+  readonly path: string;
+  readonly kind: LayerNode['kind'];
+  readonly cycles: number;
+  private readonly node: LayerNode;
+  constructor(node: LayerNode, c: Cost, cycles: number) {
+    this.path = node.path;
+    this.kind = node.kind;
+    this.lut = c.lut;
+    this.ff = c.ff;
+    this.lutram = c.lutram;
+    this.bram18 = c.bram18;
+    this.dsp = c.dsp;
+    this.cycles = cycles;
+    this.node = node;
+  }
+  get parts(): Part[] {
+    return layerParts(this.node);
+  }
+  toJSON() {
+    return { path: this.path, kind: this.kind, lut: this.lut, ff: this.ff, lutram: this.lutram, bram18: this.bram18, dsp: this.dsp, cycles: this.cycles };
+  }
+}
+
+/**
+ * One scratch sink for every estimate: estimates are synchronous, so it is never shared by two at once, and
+ * `calibrated` leaves it zeroed for the next unit.
+ */
+const scratch = new GroupSums();
+
+export function estimateLayer(node: LayerNode, calibration: Calibration = ACTIVE_CALIBRATION, table = factorTable(calibration)): LayerEstimate {
   const est = KIND_ESTIMATORS[node.kind];
-  const parts = est.parts(node);
-  return { path: node.path, kind: node.kind, ...calibratedCost(parts, node.kind, calibration), cycles: est.cycles(node), parts };
+  try {
+    est.parts(node, scratch as Sink);
+  } catch (err) {
+    scratch.values.fill(0); // never leave partial sums behind for the next estimate
+    throw err;
+  }
+  return new LayerResult(node, calibrated(scratch, node.kind, calibration, table), est.cycles(node));
 }
 
 export function estimateDesign(design: ResolvedDesign, calibration: Calibration = ACTIVE_CALIBRATION): Estimate {
-  const layers = design.layers.map((l) => estimateLayer(l, calibration));
-  const tp = topParts(design);
-  const top = { ...calibratedCost(tp, 'top', calibration), parts: tp };
-  const scheduled = layers.filter((l) => l.cycles > 0).length;
-  const total = { ...sum([...layers, top]), cycles: layers.reduce((n, l) => n + l.cycles, 0) + scheduled * HANDOFF_CYCLES_PER_LAYER };
-  const utilization = Object.fromEntries(
-    RESOURCES.map((r) => [r, design.limits[r] === 0 ? (total[r] === 0 ? 0 : Infinity) : total[r] / design.limits[r]]),
-  ) as Record<ResourceName, number>;
-  const over = RESOURCES.filter((r) => total[r] > design.limits[r]);
+  const table = factorTable(calibration);
+  const layers: LayerEstimate[] = new Array(design.layers.length);
+  const total = { lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0, cycles: 0 };
+  let scheduled = 0;
+  for (let i = 0; i < layers.length; i++) {
+    const l = (layers[i] = estimateLayer(design.layers[i]!, calibration, table));
+    total.lut += l.lut;
+    total.ff += l.ff;
+    total.lutram += l.lutram;
+    total.bram18 += l.bram18;
+    total.dsp += l.dsp;
+    total.cycles += l.cycles;
+    if (l.cycles > 0) scheduled++;
+  }
+  topBlocks(design, scratch);
+  const top = new TopResult(design, calibrated(scratch, 'top', calibration, table));
+  total.lut += top.lut;
+  total.ff += top.ff;
+  total.lutram += top.lutram;
+  total.bram18 += top.bram18;
+  total.dsp += top.dsp;
+  total.cycles += scheduled * HANDOFF_CYCLES_PER_LAYER;
+  const limits = design.limits;
+  const ratio = (r: ResourceName) => (limits[r] === 0 ? (total[r] === 0 ? 0 : Infinity) : total[r] / limits[r]);
+  const utilization = { lut: ratio('lut'), ff: ratio('ff'), lutram: ratio('lutram'), bram18: ratio('bram18'), dsp: ratio('dsp') };
+  const over: ResourceName[] = [];
+  for (const r of RESOURCES) if (total[r] > limits[r]) over.push(r);
   return {
-    estimator: `${ESTIMATOR_VERSION} (calibration ${calibration.id})`,
+    estimator: estimatorLabel(calibration),
     layers,
     top,
     total,
     latencyUs: total.cycles / design.clockMHz,
-    limits: design.limits,
+    limits,
     utilization,
     fits: over.length === 0,
     over,
   };
 }
 
-function roundCost(c: Cost): Cost {
-  return { lut: Math.round(c.lut), ff: Math.round(c.ff), lutram: Math.round(c.lutram), bram18: c.bram18, dsp: c.dsp };
+class TopResult implements Cost {
+  readonly lut: number;
+  readonly ff: number;
+  readonly lutram: number;
+  readonly bram18: number;
+  readonly dsp: number;
+  private readonly design: ResolvedDesign;
+  constructor(design: ResolvedDesign, c: Cost) {
+    this.lut = c.lut;
+    this.ff = c.ff;
+    this.lutram = c.lutram;
+    this.bram18 = c.bram18;
+    this.dsp = c.dsp;
+    this.design = design;
+  }
+  /** The top level's blocks with their raw costs; built when read. */
+  get parts(): Part[] {
+    const list = new PartList();
+    topBlocks(this.design, list);
+    return list.parts;
+  }
+  toJSON() {
+    return { lut: this.lut, ff: this.ff, lutram: this.lutram, bram18: this.bram18, dsp: this.dsp };
+  }
+}
+
+const labels = new WeakMap<Calibration, string>();
+function estimatorLabel(calibration: Calibration): string {
+  let label = labels.get(calibration);
+  if (label === undefined) labels.set(calibration, (label = `${ESTIMATOR_VERSION} (calibration ${calibration.id})`));
+  return label;
 }
 
 export type { Cost, Part, PartGroup } from './primitives.js';

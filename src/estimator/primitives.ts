@@ -3,7 +3,7 @@
  * yosys `synth_xilinx` (and Vivado) build for that block on a 7-series part; the constants are documented in
  * docs/estimator.md and are the ones a calibration against synthesis will refit.
  */
-import { addressBits, bram18Count, dspCount, DSP_MIN_PRODUCT_BITS, lutramLuts } from '../devices/mapping.js';
+import { addressBits, bram18Count, dspCount, DSP_MIN_PRODUCT_BITS, lutramMemoryLuts, lutramReadMuxLuts } from '../devices/mapping.js';
 import type { MemoryNode, MultiplierNode } from '../ir/types.js';
 
 export interface Cost {
@@ -31,8 +31,44 @@ export interface Part {
 
 export const ZERO: Cost = Object.freeze({ lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0 });
 
+/** Index of each group, for sinks that sum by group without allocating. */
+export const GROUP = { memory: 0, regfile: 1, arith: 2, mux: 3, control: 4, multiplier: 5, register: 6 } as const satisfies Record<PartGroup, number>;
+export type GroupIndex = (typeof GROUP)[PartGroup];
+
+/**
+ * Where the building blocks report their cost. The estimate only sums numbers per group (`named` false: no
+ * part names are built and nothing is allocated); reports and calibration record the parts themselves.
+ */
+export interface Sink {
+  readonly named: boolean;
+  add(group: GroupIndex, name: string, lut: number, ff: number, lutram: number, bram18: number, dsp: number): void;
+}
+
+/** Records every part (names included). */
+export class PartList implements Sink {
+  readonly named = true;
+  readonly parts: Part[] = [];
+  add(group: GroupIndex, name: string, lut: number, ff: number, lutram: number, bram18: number, dsp: number): void {
+    this.parts.push({ name, group: PART_GROUPS[group], cost: { lut, ff, lutram, bram18, dsp } });
+  }
+}
+
+/** Sums LUT, FF, LUTRAM, BRAM18 and DSP per group: values[group * 5 + resource]. */
+export class GroupSums implements Sink {
+  readonly named = false;
+  readonly values = new Float64Array(PART_GROUPS.length * 5);
+  add(group: GroupIndex, _name: string, lut: number, ff: number, lutram: number, bram18: number, dsp: number): void {
+    const v = this.values;
+    const o = group * 5;
+    v[o] = v[o]! + lut;
+    v[o + 1] = v[o + 1]! + ff;
+    v[o + 2] = v[o + 2]! + lutram;
+    v[o + 3] = v[o + 3]! + bram18;
+    v[o + 4] = v[o + 4]! + dsp;
+  }
+}
+
 export function cost(partial: Partial<Cost>): Cost {
-  // explicit fields rather than object spread: this runs for every part of every estimate
   return { lut: partial.lut ?? 0, ff: partial.ff ?? 0, lutram: partial.lutram ?? 0, bram18: partial.bram18 ?? 0, dsp: partial.dsp ?? 0 };
 }
 
@@ -49,51 +85,59 @@ export function sum(costs: readonly Cost[]): Cost {
 }
 
 /** Ripple-carry adder/subtractor: one LUT per bit (the CARRY4 chain is free in LUT terms). */
-export function adder(name: string, bits: number): Part {
-  return { name: `${name} adder ${bits}b`, group: 'arith', cost: cost({ lut: bits }) };
+export function adder(s: Sink, name: string, bits: number): void {
+  s.add(GROUP.arith, s.named ? `${name} adder ${bits}b` : '', bits, 0, 0, 0, 0);
 }
 
-export function register(name: string, bits: number): Part {
-  return { name: `${name} register ${bits}b`, group: 'register', cost: cost({ ff: bits }) };
+export function register(s: Sink, name: string, bits: number): void {
+  s.add(GROUP.register, s.named ? `${name} register ${bits}b` : '', 0, bits, 0, 0, 0);
 }
 
 /** Counter over 0..n-1 with terminal detection: incrementer LUTs + a compare per 6 bits, one FF per bit. */
-export function counter(name: string, n: number): Part {
+export function counter(s: Sink, name: string, n: number): void {
   const bits = addressBits(n);
-  return { name: `${name} counter 0..${n - 1}`, group: 'control', cost: cost({ lut: bits + Math.ceil(bits / 6), ff: bits }) };
+  s.add(GROUP.control, s.named ? `${name} counter 0..${n - 1}` : '', bits + Math.ceil(bits / 6), bits, 0, 0, 0);
 }
 
 /** Magnitude comparison on the carry chain: about one LUT per two bits. */
-export function comparator(name: string, bits: number): Part {
-  return { name: `${name} compare ${bits}b`, group: 'arith', cost: cost({ lut: Math.ceil(bits / 2) }) };
+export function comparator(s: Sink, name: string, bits: number): void {
+  s.add(GROUP.arith, s.named ? `${name} compare ${bits}b` : '', Math.ceil(bits / 2), 0, 0, 0, 0);
 }
 
-/** n-to-1 multiplexer: a LUT6 per 4 inputs per bit (MUXF7/F8 combine them); 2-to-1 packs two bits per LUT6. */
-export function mux(name: string, inputs: number, bits: number): Part {
-  if (inputs <= 1) return { name: `${name} wire`, group: 'mux', cost: ZERO };
-  const lut = inputs === 2 ? Math.ceil(bits / 2) : bits * Math.ceil(inputs / 4);
-  return { name: `${name} mux ${inputs}:1 × ${bits}b`, group: 'mux', cost: cost({ lut }) };
+/** LUTs of an n-to-1 multiplexer: a LUT6 per 4 inputs per bit (MUXF7/F8 combine them); 2-to-1 packs two bits per LUT6. */
+export function muxLuts(inputs: number, bits: number): number {
+  if (inputs <= 1) return 0;
+  return inputs === 2 ? Math.ceil(bits / 2) : bits * Math.ceil(inputs / 4);
+}
+
+export function mux(s: Sink, name: string, inputs: number, bits: number): void {
+  s.add(GROUP.mux, s.named ? (inputs <= 1 ? `${name} wire` : `${name} mux ${inputs}:1 × ${bits}b`) : '', muxLuts(inputs, bits), 0, 0, 0, 0);
 }
 
 /** Saturation to a b-bit signed range: two comparisons and a select. */
-export function saturate(name: string, fromBits: number, toBits: number): Part {
-  return { name: `${name} saturate ${fromBits}b→${toBits}b`, group: 'arith', cost: cost({ lut: fromBits + Math.ceil(toBits / 2) }) };
+export function saturate(s: Sink, name: string, fromBits: number, toBits: number): void {
+  s.add(GROUP.arith, s.named ? `${name} saturate ${fromBits}b→${toBits}b` : '', fromBits + Math.ceil(toBits / 2), 0, 0, 0, 0);
+}
+
+/** A block costed directly (an FSM, an address adder), with its group. */
+export function block(s: Sink, group: PartGroup, name: string, lut: number, ff: number): void {
+  s.add(GROUP[group], s.named ? name : '', lut, ff, 0, 0, 0);
 }
 
 /**
  * Signed a × b multiplier with a registered product. On DSP48E1: slices by the port-splitting rule (products
  * narrower than 9 bits stay in LUTs). In LUTs: kiln's shift-and-add array, b rows of adders.
  */
-export function multiplier(name: string, m: Pick<MultiplierNode, 'aBits' | 'bBits' | 'mapping'>): Part {
-  const label = `${name} multiplier ${m.aBits}×${m.bBits}`;
+export function multiplier(s: Sink, name: string, m: Pick<MultiplierNode, 'aBits' | 'bBits' | 'mapping'>): void {
   const productBits = m.aBits + m.bBits;
   if (m.mapping === 'dsp' && productBits >= DSP_MIN_PRODUCT_BITS) {
-    return { name: `${label} (dsp)`, group: 'multiplier', cost: cost({ dsp: dspCount(m.aBits, m.bBits), ff: 0 }) };
+    s.add(GROUP.multiplier, s.named ? `${name} multiplier ${m.aBits}×${m.bBits} (dsp)` : '', 0, 0, 0, 0, dspCount(m.aBits, m.bBits));
+    return;
   }
   // kiln_arith.multiply_lut: one shifted partial-product row per bit of b, each an adder as wide as the
   // running sum (a + i bits), the AND of the partial product folded into the adder's LUTs.
   const rows = m.bBits;
-  return { name: `${label} (lut, shift-and-add)`, group: 'multiplier', cost: cost({ lut: rows * m.aBits + (rows * (rows - 1)) / 2, ff: productBits }) };
+  s.add(GROUP.multiplier, s.named ? `${name} multiplier ${m.aBits}×${m.bBits} (lut, shift-and-add)` : '', rows * m.aBits + (rows * (rows - 1)) / 2, productBits, 0, 0, 0);
 }
 
 /**
@@ -103,36 +147,25 @@ export function multiplier(name: string, m: Pick<MultiplierNode, 'aBits' | 'bBit
  * - registers: one FF per bit, write decode and a read mux.
  * - logic / lutram ROM: LUT6 as 64×1 tables per bit, a mux across tables, an output register.
  */
-export function memory(name: string, mem: Pick<MemoryNode, 'role' | 'depth' | 'width' | 'storage'>): Part {
+export function memory(s: Sink, name: string, mem: Pick<MemoryNode, 'role' | 'depth' | 'width' | 'storage'>): void {
   const { depth, width, storage } = mem;
-  const label = `${name} ${depth}×${width} (${storage})`;
-  const isRom = mem.role !== 'buffer';
-  switch (storage) {
-    case 'bram':
-      return { name: label, group: 'memory', cost: cost({ bram18: bram18Count(depth, width) }) };
-    case 'lutram': {
-      if (isRom) return { name: label, group: 'memory', cost: romLuts(depth, width) };
-      const l = lutramLuts(depth, width);
-      return { name: label, group: 'memory', cost: cost({ lut: l.memory + l.readMux, lutram: l.memory, ff: width }) };
-    }
-    case 'registers':
-      return {
-        name: label,
-        group: 'regfile',
-        cost: cost({ ff: depth * width + width, lut: Math.ceil(depth / 2) + mux('', depth, width).cost.lut }),
-      };
-    case 'logic':
-      return { name: label, group: 'memory', cost: romLuts(depth, width) };
+  const label = s.named ? `${name} ${depth}×${width} (${storage})` : '';
+  if (storage === 'bram') {
+    s.add(GROUP.memory, label, 0, 0, 0, bram18Count(depth, width), 0);
+  } else if (storage === 'registers') {
+    s.add(GROUP.regfile, label, Math.ceil(depth / 2) + muxLuts(depth, width), depth * width + width, 0, 0, 0);
+  } else if (storage === 'lutram' && mem.role === 'buffer') {
+    const banks = lutramMemoryLuts(depth, width);
+    s.add(GROUP.memory, label, banks + lutramReadMuxLuts(depth, width), width, banks, 0, 0);
+  } else {
+    // a ROM in 'logic' or 'lutram' (distributed ROM): LUT6 tables
+    const tables = Math.ceil(depth / 64);
+    const perBit = depth <= 32 ? 0.5 : tables;
+    s.add(GROUP.memory, label, Math.ceil(width * perBit) + (tables > 1 ? width * Math.ceil(tables / 4) : 0), width, 0, 0, 0);
   }
 }
 
-function romLuts(depth: number, width: number): Cost {
-  const tables = Math.ceil(depth / 64);
-  const perBit = depth <= 32 ? 0.5 : tables;
-  return cost({ lut: Math.ceil(width * perBit) + (tables > 1 ? width * Math.ceil(tables / 4) : 0), ff: width });
-}
-
 /** Layer controller: state register, enable/done handshake, and a base of glue logic. */
-export function controller(states: number): Part {
-  return { name: `controller ${states} states`, group: 'control', cost: cost({ lut: 4 + 2 * states, ff: addressBits(states) + 2 }) };
+export function controller(s: Sink, states: number): void {
+  s.add(GROUP.control, s.named ? `controller ${states} states` : '', 4 + 2 * states, addressBits(states) + 2, 0, 0, 0);
 }

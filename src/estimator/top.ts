@@ -4,20 +4,24 @@
  */
 import { addressBits } from '../devices/mapping.js';
 import type { ResolvedDesign } from '../ir/types.js';
-import { cost, counter, mux, sum, type Cost, type Part } from './primitives.js';
+import { block, counter, mux, PartList, type Part, type Sink } from './primitives.js';
 
-export function topParts(design: ResolvedDesign): Part[] {
-  const byPath = new Map(design.layers.map((l) => [l.path, l]));
-  const scheduled = design.layers.filter((l) => l.kind !== 'input' && l.kind !== 'relu');
-  const parts: Part[] = [counter('stage', scheduled.length + 1), mux('stage done', scheduled.length, 1), { name: 'stage decode (enables)', group: 'control', cost: cost({ lut: scheduled.length }) }];
+export function topBlocks(design: ResolvedDesign, s: Sink): void {
+  let scheduled = 0;
+  for (const l of design.layers) if (l.kind !== 'input' && l.kind !== 'relu') scheduled++;
+  counter(s, 'stage', scheduled + 1);
+  mux(s, 'stage done', scheduled, 1);
+  block(s, 'control', 'stage decode (enables)', scheduled, 0);
   for (const l of design.layers) {
-    const readers = l.consumers.reduce((n, c) => n + byPath.get(c)!.inputs.filter((i) => i.from === l.path).length, 0) + (l.path === design.output ? 1 : 0);
     if (l.kind === 'relu') continue; // its address passes through to its producer's multiplexer
-    if (readers > 1) parts.push(mux(`${l.path} read address`, readers + 1, addressBits(l.output.elements)));
+    // one entry in `consumers` per reading port (a layer reading a buffer twice is listed twice)
+    const readers = l.consumers.length + (l.path === design.output ? 1 : 0);
+    if (readers > 1) mux(s, s.named ? `${l.path} read address` : '', readers + 1, addressBits(l.output.elements));
   }
-  return parts;
 }
 
-export function estimateTop(design: ResolvedDesign): Cost {
-  return sum(topParts(design).map((p) => p.cost));
+export function topParts(design: ResolvedDesign): Part[] {
+  const list = new PartList();
+  topBlocks(design, list);
+  return list.parts;
 }

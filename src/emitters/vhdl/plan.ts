@@ -40,6 +40,18 @@ export interface MacPlan {
 
 const affine = (loops: readonly number[], term = 0, offset = 0): Affine => ({ loops, term, offset });
 
+// Operands are shared constants: plans are made for every layer of every estimate.
+const PORT0: Operand = Object.freeze({ source: 'port', port: 0 });
+const PORT1: Operand = Object.freeze({ source: 'port', port: 1 });
+const WEIGHTS: Operand = Object.freeze({ source: 'rom', rom: 'weights' });
+const TABLE: Operand = Object.freeze({ source: 'rom', rom: 'table' });
+const M1: Operand = Object.freeze({ source: 'const', value: 'm1' });
+const M2: Operand = Object.freeze({ source: 'const', value: 'm2' });
+const ONE: Operand = Object.freeze({ source: 'const', value: 'one' });
+const A_PORT0 = Object.freeze([PORT0]);
+const B_PORT1 = Object.freeze([PORT1]);
+const B_WEIGHTS = Object.freeze([WEIGHTS]);
+
 export function macPlan(node: LayerNode): MacPlan | undefined {
   const d = node.dims;
   switch (d.kind) {
@@ -50,8 +62,8 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
         ports: [affine([d.inFeatures, 0], 1)],
         roms: { weights: affine([0, d.inFeatures], 1) },
         ...(d.bias ? { bias: { loop: 1 } } : {}),
-        a: [{ source: 'port', port: 0 }],
-        b: [{ source: 'rom', rom: 'weights' }],
+        a: A_PORT0,
+        b: B_WEIGHTS,
         scale: true,
       };
     case 'matmul': {
@@ -63,8 +75,8 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
             terms: d.inner,
             ports: [affine([d.inner, width, 0], 1), affine([d.inner, 0, width], 1)],
             roms: {},
-            a: [{ source: 'port', port: 0 }],
-            b: [{ source: 'port', port: 1 }],
+            a: A_PORT0,
+            b: B_PORT1,
             scale: true,
           }
         : {
@@ -73,8 +85,8 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
             terms: d.inner,
             ports: [affine([d.inner, d.rows * d.inner, 0], 1), affine([0, d.cols, 1], width)],
             roms: {},
-            a: [{ source: 'port', port: 0 }],
-            b: [{ source: 'port', port: 1 }],
+            a: A_PORT0,
+            b: B_PORT1,
             scale: true,
           };
     }
@@ -85,8 +97,8 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
         ports: [affine([d.cols, 1])],
         roms: { weights: affine([0, 1]) },
         bias: { loop: 1 },
-        a: [{ source: 'port', port: 0 }],
-        b: [{ source: 'rom', rom: 'weights' }],
+        a: A_PORT0,
+        b: B_WEIGHTS,
         scale: true,
       };
     case 'avgpool':
@@ -95,8 +107,8 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
         terms: d.window,
         ports: [affine([1], d.cols)],
         roms: {},
-        a: [{ source: 'port', port: 0 }],
-        b: [{ source: 'const', value: 'one' }],
+        a: A_PORT0,
+        b: Object.freeze([ONE]),
         scale: true,
       };
     case 'add':
@@ -105,14 +117,8 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
         terms: 2,
         ports: [affine([1]), affine([1])],
         roms: {},
-        a: [
-          { source: 'port', port: 0 },
-          { source: 'port', port: 1 },
-        ],
-        b: [
-          { source: 'const', value: 'm1' },
-          { source: 'const', value: 'm2' },
-        ],
+        a: [PORT0, PORT1],
+        b: [M1, M2],
         scale: false,
       };
     case 'posenc':
@@ -121,14 +127,8 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
         terms: 2,
         ports: [affine([1])],
         roms: { table: affine([1]) },
-        a: [
-          { source: 'port', port: 0 },
-          { source: 'rom', rom: 'table' },
-        ],
-        b: [
-          { source: 'const', value: 'm1' },
-          { source: 'const', value: 'm2' },
-        ],
+        a: [PORT0, TABLE],
+        b: [M1, M2],
         scale: false,
       };
     default:

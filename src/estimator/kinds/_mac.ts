@@ -5,67 +5,84 @@
 import { addressBits } from '../../devices/mapping.js';
 import { macPlan, type Affine, type MacPlan } from '../../emitters/vhdl/plan.js';
 import type { LayerNode } from '../../ir/types.js';
-import { adder, comparator, cost, counter, memory, multiplier, mux, register, saturate, type Part } from '../primitives.js';
+import { adder, block, comparator, counter, memory, multiplier, mux, register, saturate, type Sink } from '../primitives.js';
 
 /** FSM of the engine: 7 states, done, and the pipeline flags v1, v2, first1, first2 (and t1 per-term). */
 const ENGINE_STATES = 7;
 
-function planOf(node: LayerNode): MacPlan {
+/** The plan of the node last asked for: parts and cycles of one layer are computed one after the other. */
+let lastNode: LayerNode | undefined;
+let lastPlan: MacPlan | undefined;
+export function planOf(node: LayerNode): MacPlan {
+  if (lastNode === node) return lastPlan!;
   const plan = macPlan(node);
   if (!plan) throw new Error(`${node.path}: no MAC plan for ${node.kind}`);
+  lastNode = node;
+  lastPlan = plan;
   return plan;
 }
 
 /** An address Σ c_i·i_i + c_t·t: one adder per extra term, constant multiplies by powers of two are wiring. */
-function addressLogic(name: string, a: Affine, depth: number): Part[] {
-  const terms = [...a.loops, a.term].filter((c) => c !== 0);
-  const bits = addressBits(depth);
-  const adders = Math.max(0, terms.length - 1 + (a.offset !== 0 ? 1 : 0));
-  const constMults = terms.filter((c) => c > 1 && (c & (c - 1)) !== 0).length;
-  return adders + constMults === 0 ? [] : [{ name: `${name} address (${terms.length} terms)`, group: 'control', cost: cost({ lut: (adders + constMults) * bits }) }];
+function addressLogic(s: Sink, name: string, a: Affine, depth: number): void {
+  let terms = 0;
+  let constMults = 0;
+  for (let i = 0; i <= a.loops.length; i++) {
+    const c = i < a.loops.length ? a.loops[i]! : a.term;
+    if (c === 0) continue;
+    terms++;
+    if (c > 1 && (c & (c - 1)) !== 0) constMults++;
+  }
+  const adders = Math.max(0, terms - 1 + (a.offset !== 0 ? 1 : 0));
+  if (adders + constMults > 0) block(s, 'control', s.named ? `${name} address (${terms} terms)` : '', (adders + constMults) * addressBits(depth), 0);
 }
 
-export function macParts(node: LayerNode): Part[] {
+export function macParts(node: LayerNode, s: Sink): void {
   const plan = planOf(node);
   const m = node.multiplier!;
   const acc = node.widths.acc!;
-  const product = m.aBits + m.bBits;
   const outBits = node.output.bits;
-  const outputs = node.output.elements;
   const perTerm = plan.a.length > 1 || plan.b.length > 1;
-  const parts: Part[] = [];
 
   // storage: output buffer, ROMs (their read registers are inside BRAM, or in fabric otherwise)
-  parts.push(memory('output buffer', node.buffer!));
-  for (const mem of node.memories) parts.push(memory(`${mem.role} ROM`, mem));
+  memory(s, 'output buffer', node.buffer!);
+  for (const mem of node.memories) memory(s, s.named ? `${mem.role} ROM` : '', mem);
 
   // control: state register and next-state logic, done, pipeline flags, counters
-  parts.push({ name: `engine FSM (${ENGINE_STATES} states)`, group: 'control', cost: cost({ lut: 2 * ENGINE_STATES, ff: 3 + 1 + 4 + (perTerm ? addressBits(plan.terms) : 0) }) });
-  plan.loops.forEach((n, i) => {
-    if (n > 1) parts.push(counter(`output loop ${i}`, n));
-  });
-  if (plan.terms > 1) parts.push(counter('product', plan.terms));
-  parts.push(counter('output address', outputs));
+  block(s, 'control', s.named ? `engine FSM (${ENGINE_STATES} states)` : '', 2 * ENGINE_STATES, 3 + 1 + 4 + (perTerm ? addressBits(plan.terms) : 0));
+  for (let i = 0; i < plan.loops.length; i++) if (plan.loops[i]! > 1) counter(s, s.named ? `output loop ${i}` : '', plan.loops[i]!);
+  if (plan.terms > 1) counter(s, 'product', plan.terms);
+  counter(s, 'output address', node.output.elements);
 
   // addresses of the operand reads
-  plan.ports.forEach((a, p) => parts.push(...addressLogic(`input ${p}`, a, node.inputs[p]!.elements)));
-  for (const [rom, a] of Object.entries(plan.roms)) {
-    const mem = node.memories.find((x) => x.role === (rom === 'weights' ? 'weights' : 'table'))!;
-    parts.push(...addressLogic(`${rom} ROM`, a!, mem.depth));
+  for (let p = 0; p < plan.ports.length; p++) addressLogic(s, s.named ? `input ${p}` : '', plan.ports[p]!, node.inputs[p]!.elements);
+  for (const mem of node.memories) {
+    if (mem.role === 'weights' && plan.roms.weights) addressLogic(s, 'weights ROM', plan.roms.weights, mem.depth);
+    else if (mem.role === 'table' && plan.roms.table) addressLogic(s, 'table ROM', plan.roms.table, mem.depth);
   }
 
   // operands: zero points subtracted, per-term selection, the shared multiplier and its operand muxes
-  node.inputs.forEach((inp, p) => parts.push(adder(`input ${p} zero point`, inp.bits + 1)));
-  if (node.widths.weight !== undefined) parts.push(adder('parameter zero point', node.widths.weight + 1));
-  if (perTerm) parts.push(mux('per-term operand a', plan.a.length, Math.max(...node.inputs.map((i) => i.bits), node.widths.weight ?? 0) + 1));
-  if (plan.scale) parts.push(mux('multiplier operand a (acc or operand)', 2, m.aBits), mux('multiplier operand b (m or operand)', 2, m.bBits));
-  parts.push(multiplier('shared', m));
+  let widest = 0;
+  for (let p = 0; p < node.inputs.length; p++) {
+    const bits = node.inputs[p]!.bits;
+    adder(s, s.named ? `input ${p} zero point` : '', bits + 1);
+    if (bits > widest) widest = bits;
+  }
+  if (node.widths.weight !== undefined) adder(s, 'parameter zero point', node.widths.weight + 1);
+  if (perTerm) mux(s, 'per-term operand a', plan.a.length, Math.max(widest, node.widths.weight ?? 0) + 1);
+  if (plan.scale) {
+    mux(s, 'multiplier operand a (acc or operand)', 2, m.aBits);
+    mux(s, 'multiplier operand b (m or operand)', 2, m.bBits);
+  }
+  multiplier(s, 'shared', m);
 
   // accumulation: add the product (or start from the bias), register
-  parts.push(adder('accumulator', acc), mux('accumulator start (bias or acc)', 2, acc), register('accumulator', acc));
+  adder(s, 'accumulator', acc);
+  mux(s, 'accumulator start (bias or acc)', 2, acc);
+  register(s, 'accumulator', acc);
 
   // requantization: + 2^(n-1), arithmetic shift (wiring), + z_y, saturate to the output width
-  const requantIn = plan.scale ? product : acc;
-  parts.push(adder('requant rounding', requantIn), adder('requant zero point', outBits + 2), saturate('requant', outBits + 2, outBits), comparator('requant high', outBits + 2));
-  return parts;
+  adder(s, 'requant rounding', plan.scale ? m.aBits + m.bBits : acc);
+  adder(s, 'requant zero point', outBits + 2);
+  saturate(s, 'requant', outBits + 2, outBits);
+  comparator(s, 'requant high', outBits + 2);
 }

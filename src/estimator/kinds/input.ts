@@ -1,8 +1,12 @@
 /** The model input: a buffer written by the host before `enable`; no datapath, no cycles in the schedule. */
-import { type KindEstimator, memories } from './_shared.js';
+import { addressBits } from '../../devices/mapping.js';
 import { mux } from '../primitives.js';
+import { type KindEstimator, memories } from './_shared.js';
 
 export const input: KindEstimator = {
-  parts: (node) => [...memories(node), mux('host/layer address', 2, Math.ceil(Math.log2(Math.max(2, node.output.elements))))],
+  parts: (node, s) => {
+    memories(node, s);
+    mux(s, 'host/layer address', 2, addressBits(node.output.elements));
+  },
   cycles: () => 0,
 };

@@ -30,26 +30,24 @@ export const batchnorm: KindEstimator = {
 };
 
 export const layernorm: KindEstimator = {
-  parts: (node) => {
+  parts: (node, s) => {
     const d = rc(node);
     const acc = node.widths.acc!;
-    return [
-      // v0 model (no hardware yet): the batchnorm datapath plus row statistics
-      ...memories(node),
-      controller(9),
-      counter('element', node.output.elements),
-      counter('row', d.rows),
-      ...zeroPointSubtract(node),
-      adder('weight zero point', node.widths.weight! + 1),
-      ...sharedMultiplier(node),
-      ...requantizer(node),
-      ...accumulator(acc),
-      register('row mean', node.inputs[0]!.bits + 2),
-      adder('square root', acc),
-      register('square root', Math.ceil(acc / 2)),
-      adder('reciprocal divider', acc),
-      register('reciprocal', acc),
-    ];
+    // v0 model (no hardware yet): the batchnorm datapath plus row statistics
+    memories(node, s);
+    controller(s, 9);
+    counter(s, 'element', node.output.elements);
+    counter(s, 'row', d.rows);
+    zeroPointSubtract(node, s);
+    adder(s, 'weight zero point', node.widths.weight! + 1);
+    sharedMultiplier(node, s);
+    requantizer(node, s);
+    accumulator(s, acc);
+    register(s, 'row mean', node.inputs[0]!.bits + 2);
+    adder(s, 'square root', acc);
+    register(s, 'square root', Math.ceil(acc / 2));
+    adder(s, 'reciprocal divider', acc);
+    register(s, 'reciprocal', acc);
   },
   cycles: (node) => {
     const d = rc(node);

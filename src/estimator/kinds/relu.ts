@@ -3,6 +3,9 @@ import { comparator, mux } from '../primitives.js';
 import type { KindEstimator } from './_shared.js';
 
 export const relu: KindEstimator = {
-  parts: (node) => [comparator('relu', node.output.bits), mux('relu', 2, node.output.bits)],
+  parts: (node, s) => {
+    comparator(s, 'relu', node.output.bits);
+    mux(s, 'relu', 2, node.output.bits);
+  },
   cycles: () => 0,
 };

@@ -7,7 +7,7 @@ import { addressBits } from '../../devices/mapping.js';
 import { softmaxCycles, softmaxQuotientBits } from '../../emitters/vhdl/plan.js';
 import { softmaxExpFractionBits } from '../../ir/kinds.js';
 import type { LayerNode } from '../../ir/types.js';
-import { adder, comparator, cost, counter, memory, mux, register } from '../primitives.js';
+import { adder, block, comparator, counter, memory, mux, register } from '../primitives.js';
 import { type KindEstimator, memories } from './_shared.js';
 
 const SOFTMAX_STATES = 11;
@@ -18,7 +18,7 @@ function rc(node: LayerNode) {
 }
 
 export const softmax: KindEstimator = {
-  parts: (node) => {
+  parts: (node, s) => {
     const { rows, cols } = rc(node);
     const inBits = node.inputs[0]!.bits;
     const expBits = softmaxExpFractionBits(node.output.bits) + 1;
@@ -26,34 +26,32 @@ export const softmax: KindEstimator = {
     const q = softmaxQuotientBits(node);
     const numBits = sumBits + 1 + q;
     const colBits = addressBits(cols);
-    return [
-      ...memories(node),
-      memory('row buffer of numerators', { role: 'buffer', depth: cols, width: expBits, storage: 'lutram' }),
-      { name: `softmax FSM (${SOFTMAX_STATES} states)`, group: 'control', cost: cost({ lut: 2 * SOFTMAX_STATES, ff: 4 + 1 + 5 + 2 * colBits }) },
-      counter('row', rows),
-      counter('column', cols),
-      counter('divider step', q),
-      counter('output address', node.output.elements),
-      { name: 'input address row·cols + c', group: 'control', cost: cost({ lut: addressBits(node.inputs[0]!.elements) }) },
-      comparator('row max', inBits),
-      mux('row max load', 2, inBits),
-      register('row max', inBits),
-      adder('k = max − x', inBits + 1),
-      mux('table index clamp', 2, addressBits(2 ** inBits)),
-      adder('row sum', sumBits),
-      mux('row sum start', 2, sumBits),
-      register('row sum', sumBits),
-      adder('numerator 2eK', numBits),
-      adder('numerator + S', numBits),
-      comparator('remainder ≥ divisor', numBits),
-      adder('remainder − divisor', numBits),
-      mux('remainder', 3, numBits),
-      register('remainder', numBits),
-      mux('divisor load or shift', 2, numBits),
-      register('divisor', numBits),
-      register('quotient', q),
-      adder('output zero point', node.output.bits + 1),
-    ];
+    memories(node, s);
+    memory(s, 'row buffer of numerators', { role: 'buffer', depth: cols, width: expBits, storage: 'lutram' });
+    block(s, 'control', s.named ? `softmax FSM (${SOFTMAX_STATES} states)` : '', 2 * SOFTMAX_STATES, 4 + 1 + 5 + 2 * colBits);
+    counter(s, 'row', rows);
+    counter(s, 'column', cols);
+    counter(s, 'divider step', q);
+    counter(s, 'output address', node.output.elements);
+    block(s, 'control', 'input address row·cols + c', addressBits(node.inputs[0]!.elements), 0);
+    comparator(s, 'row max', inBits);
+    mux(s, 'row max load', 2, inBits);
+    register(s, 'row max', inBits);
+    adder(s, 'k = max − x', inBits + 1);
+    mux(s, 'table index clamp', 2, addressBits(2 ** inBits));
+    adder(s, 'row sum', sumBits);
+    mux(s, 'row sum start', 2, sumBits);
+    register(s, 'row sum', sumBits);
+    adder(s, 'numerator 2eK', numBits);
+    adder(s, 'numerator + S', numBits);
+    comparator(s, 'remainder ≥ divisor', numBits);
+    adder(s, 'remainder − divisor', numBits);
+    mux(s, 'remainder', 3, numBits);
+    register(s, 'remainder', numBits);
+    mux(s, 'divisor load or shift', 2, numBits);
+    register(s, 'divisor', numBits);
+    register(s, 'quotient', q);
+    adder(s, 'output zero point', node.output.bits + 1);
   },
   cycles: softmaxCycles,
 };
