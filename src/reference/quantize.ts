@@ -4,6 +4,7 @@
  * quantized with the integer arithmetic of src/arith. Deterministic in (seed, layer path).
  */
 import { affineParams, quantize, type AffineParams } from '../arith/index.js';
+import { fail, isKilnError } from '../dsl/diagnostics.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
 import { KIND_SEMANTICS } from './kinds/index.js';
 import { minMax } from './kinds/_shared.js';
@@ -50,7 +51,7 @@ export function quantizeModel(design: ResolvedDesign): QuantizedModel {
     const inQ = node.inputs.map((i) => quant.get(i.from)!);
     const outQ = sem.fixedOutput?.(node, inQ) ?? calibrated(node, out);
     quant.set(node.path, outQ);
-    layers.set(node.path, { path: node.path, kind: node.kind, inputs: inQ, output: outQ, params: sem.quantize(node, params, inQ, outQ) });
+    layers.set(node.path, { path: node.path, kind: node.kind, inputs: inQ, output: outQ, params: quantizeLayer(node, () => sem.quantize(node, params, inQ, outQ)) });
   }
 
   // The last window was held out of nothing in particular; it is the sample inference of the model.
@@ -58,6 +59,19 @@ export function quantizeModel(design: ResolvedDesign): QuantizedModel {
   const n = rows * cols;
   const sample = Int32Array.from(calibration.data.subarray(CALIBRATION_WINDOWS * n), (v) => quantize(v, inQ));
   return { source: 'synthetic', seed, layers, sampleInput: sample };
+}
+
+/**
+ * Runs a kind's parameter quantization; a factor it cannot represent (e.g. a requantization multiplier out of
+ * range) becomes a diagnostic naming the layer instead of an internal error.
+ */
+export function quantizeLayer<T>(node: LayerNode, quantize: () => T): T {
+  try {
+    return quantize();
+  } catch (err) {
+    if (isKilnError(err)) throw err;
+    return fail('KILN_E_UNSUPPORTED', ['model', node.path], `cannot quantize '${node.path}': ${(err as Error).message}`, 'change the widths of this layer or its neighbours');
+  }
 }
 
 function calibrated(node: LayerNode, out: FloatBatch): AffineParams {

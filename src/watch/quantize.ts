@@ -11,7 +11,7 @@
  */
 import { affineParams, quantize, type AffineParams } from '../arith/index.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
-import { CALIBRATION_WINDOWS, KIND_SEMANTICS, syntheticWindows } from '../reference/index.js';
+import { CALIBRATION_WINDOWS, KIND_SEMANTICS, quantizeLayer, syntheticWindows } from '../reference/index.js';
 import { minMax } from '../reference/kinds/_shared.js';
 import { createRng } from '../reference/rng.js';
 import type { FloatBatch, FloatParams, QuantizedModel, QuantLayer } from '../reference/types.js';
@@ -94,7 +94,7 @@ export function quantizeDesign(design: ResolvedDesign, cache: QuantizeCache = cr
     const sig = canonicalJson({ key, node: arithmeticView(node), inQ, outQ });
     let q = cache.quant.get(node.path);
     if (q?.sig !== sig) {
-      q = { sig, layer: { path: node.path, kind: node.kind, inputs: inQ, output: outQ, params: sem.quantize(node, entry.params, inQ, outQ) } };
+      q = { sig, layer: { path: node.path, kind: node.kind, inputs: inQ, output: outQ, params: quantizeLayer(node, () => sem.quantize(node, entry.params, inQ, outQ)) } };
       cache.quant.set(node.path, q);
       stats.quantComputed.push(node.path);
     }

@@ -185,3 +185,4 @@ describe('layer norm', () => {
     expect(existsSync(join(dir, 'build'))).toBe(false);
   });
 });
+
