@@ -59,7 +59,7 @@ function factors(table: FactorTable, calibration: Calibration, unit: Calibration
  * Calibrated cost from per-group sums: LUT = LUTRAM LUTs (exact) + k_lut · other LUTs, FF = k_ff · FF, the
  * factors chosen by (unit, part group); LUTRAM, BRAM18 and DSP are counts and are not scaled.
  */
-function calibrated(sums: GroupSums, unit: CalibrationUnit, calibration: Calibration, table = factorTable(calibration)): Cost {
+function calibrated(sums: GroupSums, unit: CalibrationUnit, calibration: Calibration, table = factorTable(calibration), out: Cost = { lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0 }): Cost {
   const { lut: kl, ff: kf } = factors(table, calibration, unit);
   const v = sums.values;
   let lut = 0;
@@ -77,7 +77,12 @@ function calibrated(sums: GroupSums, unit: CalibrationUnit, calibration: Calibra
     // leave the sums at zero for the next unit
     v[o] = v[o + 1] = v[o + 2] = v[o + 3] = v[o + 4] = 0;
   }
-  return { lut: Math.round(lut), ff: Math.round(ff), lutram: Math.round(lutram), bram18, dsp };
+  out.lut = Math.round(lut);
+  out.ff = Math.round(ff);
+  out.lutram = Math.round(lutram);
+  out.bram18 = bram18;
+  out.dsp = dsp;
+  return out;
 }
 
 /** Calibrated cost of a list of parts (used by benchmarks on recorded parts). */
@@ -95,24 +100,18 @@ export function layerParts(node: LayerNode): Part[] {
 }
 
 class LayerResult implements LayerEstimate {
-  readonly lut: number;
-  readonly ff: number;
-  readonly lutram: number;
-  readonly bram18: number;
-  readonly dsp: number;
+  lut = 0;
+  ff = 0;
+  lutram = 0;
+  bram18 = 0;
+  dsp = 0;
   readonly path: string;
   readonly kind: LayerNode['kind'];
-  readonly cycles: number;
+  cycles = 0;
   private readonly node: LayerNode;
-  constructor(node: LayerNode, c: Cost, cycles: number) {
+  constructor(node: LayerNode) {
     this.path = node.path;
     this.kind = node.kind;
-    this.lut = c.lut;
-    this.ff = c.ff;
-    this.lutram = c.lutram;
-    this.bram18 = c.bram18;
-    this.dsp = c.dsp;
-    this.cycles = cycles;
     this.node = node;
   }
   get parts(): Part[] {
@@ -137,7 +136,10 @@ export function estimateLayer(node: LayerNode, calibration: Calibration = ACTIVE
     scratch.values.fill(0); // never leave partial sums behind for the next estimate
     throw err;
   }
-  return new LayerResult(node, calibrated(scratch, node.kind, calibration, table), est.cycles(node));
+  const result = new LayerResult(node);
+  calibrated(scratch, node.kind, calibration, table, result);
+  result.cycles = est.cycles(node);
+  return result;
 }
 
 export function estimateDesign(design: ResolvedDesign, calibration: Calibration = ACTIVE_CALIBRATION): Estimate {

@@ -9,7 +9,7 @@ import { describe, expect } from 'vitest';
 import { transformer } from '../../src/index.js';
 import { writeArtifacts } from '../../src/emitters/write.js';
 import { emitHardware } from '../../src/emitters/vhdl/index.js';
-import { estimateLayer } from '../../src/estimator/index.js';
+import { estimateDesign, estimateLayer } from '../../src/estimator/index.js';
 import { resolveDesign } from '../../src/ir/index.js';
 import { quantizeModel } from '../../src/reference/index.js';
 import { synthesize } from '../../src/synth/index.js';
@@ -63,8 +63,11 @@ describe('synthesis', () => {
       expect(est.bram18, u.unit).toBe(u.counts!.bram18);
       expect(est.dsp, u.unit).toBe(u.counts!.dsp);
       expect(est.lutram, u.unit).toBe(u.counts!.lutram);
-      expect(Math.abs(est.lut - u.counts!.lut) / u.counts!.lut, `${u.unit} LUT ${est.lut} vs ${u.counts!.lut}`).toBeLessThan(0.15);
-      expect(Math.abs(est.ff - u.counts!.ff) / u.counts!.ff, `${u.unit} FF ${est.ff} vs ${u.counts!.ff}`).toBeLessThan(0.15);
+      // per layer: within 10 %, but 20 % for a LUT-mapped multiplier, whose shift-and-add array is the least
+      // regular block (the whole-model targets are checked below and in bench/results/estimator.md)
+      const bound = u.counts!.dsp === 0 && est.dsp === 0 && design.layers.find((l) => l.path === u.unit)!.multiplier?.mapping === 'lut' ? 0.2 : 0.1;
+      expect(Math.abs(est.lut - u.counts!.lut) / u.counts!.lut, `${u.unit} LUT ${est.lut} vs ${u.counts!.lut}`).toBeLessThan(bound);
+      expect(Math.abs(est.ff - u.counts!.ff) / u.counts!.ff, `${u.unit} FF ${est.ff} vs ${u.counts!.ff}`).toBeLessThan(bound);
     }
   }, 600_000);
 
@@ -82,6 +85,22 @@ describe('synthesis', () => {
       else process.env.KILN_YOSYS = saved;
     }
   });
+});
+
+describe('whole model', () => {
+  itTools('a small model synthesized flat is within the estimator targets', async () => {
+    const design = resolveDesign({ device: 'xc7s15', model: transformer({ window: 8, inputFeatures: 3, dModel: 8, heads: 2, ffnDim: 16 }), defaults: { weightBits: 6, outputBits: 6 } });
+    const { files, testbenches } = emitHardware(design, quantizeModel(design));
+    const outDir = tempDir('kiln-synth-top-');
+    await writeArtifacts(outDir, files);
+    const [top] = await synthesize(design, testbenches, { outDir, units: [design.name] });
+    expect(top!.status, top!.message).toBe('ok');
+    const est = estimateDesign(design).total;
+    const c = top!.counts!;
+    expect(Math.abs(est.lut - c.lut) / c.lut, `LUT ${est.lut} vs ${c.lut}`).toBeLessThan(0.1);
+    expect(Math.abs(est.ff - c.ff) / c.ff, `FF ${est.ff} vs ${c.ff}`).toBeLessThan(0.1);
+    expect([est.bram18, est.dsp, est.lutram]).toEqual([c.bram18, c.dsp, c.lutram]);
+  }, 600_000);
 });
 
 describe('reports next to synthesis', () => {

@@ -51,6 +51,7 @@ const ONE: Operand = Object.freeze({ source: 'const', value: 'one' });
 const A_PORT0 = Object.freeze([PORT0]);
 const B_PORT1 = Object.freeze([PORT1]);
 const B_WEIGHTS = Object.freeze([WEIGHTS]);
+const BIAS_FROM_LOOP1 = Object.freeze({ loop: 1 });
 
 export function macPlan(node: LayerNode): MacPlan | undefined {
   const d = node.dims;
@@ -61,7 +62,7 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
         terms: d.inFeatures,
         ports: [affine([d.inFeatures, 0], 1)],
         roms: { weights: affine([0, d.inFeatures], 1) },
-        ...(d.bias ? { bias: { loop: 1 } } : {}),
+        bias: d.bias ? BIAS_FROM_LOOP1 : undefined,
         a: A_PORT0,
         b: B_WEIGHTS,
         scale: true,
@@ -96,7 +97,7 @@ export function macPlan(node: LayerNode): MacPlan | undefined {
         terms: 1,
         ports: [affine([d.cols, 1])],
         roms: { weights: affine([0, 1]) },
-        bias: { loop: 1 },
+        bias: BIAS_FROM_LOOP1,
         a: A_PORT0,
         b: B_WEIGHTS,
         scale: true,
