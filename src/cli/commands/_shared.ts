@@ -1,5 +1,6 @@
 /** What every command shares: its shape, the I/O it writes to, exit codes and common option help. */
 import type { ParseArgsConfig } from 'node:util';
+import { KilnError } from '../../dsl/diagnostics.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -36,4 +37,22 @@ export function fitExit(fits: boolean, over: readonly string[], io: Io): number 
   if (fits) return EXIT_OK;
   io.stderr(`kiln: over budget on ${over.map((r) => r.toUpperCase()).join(', ')}\n`);
   return EXIT_FINDINGS;
+}
+
+/** Options of the commands that build, then run a tool on every unit (sim, synth). */
+export const TOOL_OPTIONS = {
+  ...COMMON_OPTIONS,
+  out: { type: 'string', short: 'o' },
+  layer: { type: 'string', short: 'l' },
+  jobs: { type: 'string', short: 'j' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** `--jobs N`: a positive integer, or undefined for one job per core. */
+export function parseJobs(values: OptionValues): number | undefined {
+  if (values.jobs === undefined) return undefined;
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--jobs'], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
+  }
+  return jobs;
 }

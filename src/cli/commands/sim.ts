@@ -2,7 +2,7 @@ import { buildProject } from '../../build.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { simulate, type SimResult } from '../../toolchain/simulate.js';
-import { COMMON_OPTIONS, CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, type Command, type Io, type OptionValues } from './_shared.js';
+import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command, type Io, type OptionValues } from './_shared.js';
 
 export const sim: Command = {
   summary: 'build, then run the generated self-checking testbenches in GHDL',
@@ -20,16 +20,12 @@ ${JSON_HELP}
 
 Exit codes: 0 all outputs and cycle counts match, 1 a mismatch, 2 configuration, usage or tool error
 (GHDL missing: apt-get install ghdl).`,
-  options: { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' }, layer: { type: 'string', short: 'l' }, jobs: { type: 'string', short: 'j' } },
+  options: TOOL_OPTIONS,
   run: runSim,
 };
 
 async function runSim(values: OptionValues, io: Io): Promise<number> {
-  let jobs: number | undefined;
-  if (values.jobs !== undefined) {
-    jobs = Number(values.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
-  }
+  const jobs = parseJobs(values);
   if (!ghdlAvailable()) {
     throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: 'GHDL is not installed (or not on PATH); kiln sim needs it', hint: 'apt-get install ghdl (Debian/Ubuntu), or set KILN_GHDL to its path' }]);
   }

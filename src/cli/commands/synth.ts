@@ -9,7 +9,7 @@ import { iverilogVersion } from '../../synth/verilog-tb.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { yosysAvailable, yosysVersion } from '../../toolchain/yosys.js';
 import { KILN_VERSION } from '../../version.js';
-import { COMMON_OPTIONS, CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, type Command } from './_shared.js';
+import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command } from './_shared.js';
 
 function requireTools(): void {
   const missing = [
@@ -39,12 +39,9 @@ ${JSON_HELP}
 
 Exit codes: 0 every unit synthesized and its netlist matches the reference, 1 a netlist mismatch or a latch,
 2 configuration, usage or tool error (apt-get install ghdl yosys iverilog).`,
-  options: { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' }, layer: { type: 'string', short: 'l' }, jobs: { type: 'string', short: 'j' } },
+  options: TOOL_OPTIONS,
   async run(values, io) {
-    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-    if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
-      throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
-    }
+    const jobs = parseJobs(values);
     requireTools();
     const result = await buildProject({
       cwd: io.cwd,
