@@ -168,6 +168,16 @@ function genericArgs(generics: Record<string, string | number> | undefined): str
   return Object.entries(generics ?? {}).map(([k, v]) => `-g${k}=${v}`);
 }
 
+/** Checks the options and the tool, creates the work library, and returns what every phase needs. */
+function begin(o: GhdlRunOptions | GhdlSynthOptions): { start: number; deadline: number; workDir: string; common: string[] } {
+  checkCommon(o);
+  if (!ghdlAvailable()) throw new ToolMissingError(ghdlCommand(), GHDL_HINT);
+  const start = Date.now();
+  const workDir = resolve(o.workDir);
+  mkdirSync(workDir, { recursive: true });
+  return { start, deadline: start + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS), workDir, common: ['--std=08', `--workdir=${workDir}`] };
+}
+
 /**
  * Analyses `files` (`ghdl -a --std=08 --workdir=…`), elaborates `top` (`ghdl -e`) and runs it
  * (`ghdl -r … <top> --assert-level=error [-gNAME=VALUE…] [--stop-time=…]`), stopping at the first phase that
@@ -176,13 +186,7 @@ function genericArgs(generics: Record<string, string | number> | undefined): str
  * @throws ToolMissingError if ghdl cannot be run.
  */
 export async function runGhdl(o: GhdlRunOptions): Promise<GhdlRunResult> {
-  checkCommon(o);
-  if (!ghdlAvailable()) throw new ToolMissingError(ghdlCommand(), GHDL_HINT);
-  const start = Date.now();
-  const deadline = start + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const workDir = resolve(o.workDir);
-  mkdirSync(workDir, { recursive: true });
-  const common = ['--std=08', `--workdir=${workDir}`];
+  const { start, deadline, workDir, common } = begin(o);
   const phases: [GhdlRunResult['phase'], string[]][] = [
     ['analyse', ['-a', ...common, ...o.files.map((f) => resolve(f))]],
     ['elaborate', ['-e', ...common, o.top]],
@@ -212,13 +216,7 @@ export async function runGhdl(o: GhdlRunOptions): Promise<GhdlRunResult> {
  * @throws ToolMissingError if ghdl cannot be run.
  */
 export async function synthGhdl(o: GhdlSynthOptions): Promise<GhdlSynthResult> {
-  checkCommon(o);
-  if (!ghdlAvailable()) throw new ToolMissingError(ghdlCommand(), GHDL_HINT);
-  const start = Date.now();
-  const deadline = start + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const workDir = resolve(o.workDir);
-  mkdirSync(workDir, { recursive: true });
-  const common = ['--std=08', `--workdir=${workDir}`];
+  const { start, deadline, workDir, common } = begin(o);
   const a = await exec(['-a', ...common, ...o.files.map((f) => resolve(f))], workDir, deadline);
   if (a.exitCode !== 0) {
     return { ok: false, phase: 'analyse', exitCode: a.exitCode, netlist: '', stderr: a.stdout + a.stderr, durationMs: Date.now() - start };
