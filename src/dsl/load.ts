@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { createJiti } from 'jiti';
 import { diagnostic, fail, isKilnError, KilnError } from './diagnostics.js';
+import { fastTransform, isFullTransformNeeded } from './transpile.js';
 import type { ConfigEnv } from './types.js';
 
 export const MODULE_NAME = 'fpga';
@@ -45,18 +46,30 @@ function kilnEntry(): string {
  */
 let kilnModule: Promise<unknown> | undefined;
 
-/** Loads one config module with jiti; errors carry the file that failed so they can name it. */
+/**
+ * Loads one config module with jiti; errors carry the file that failed so they can name it. The fast
+ * transform (sucrase, src/dsl/transpile.ts) is tried first; a module it refuses makes the whole config load
+ * again with jiti's default transform (Babel), which handles everything.
+ */
 const importModule: Loader = async (filepath) => {
   kilnModule ??= import('../index.js');
-  const jiti = createJiti(pathToFileURL(filepath).href, {
-    alias: { 'kiln-fpga': kilnEntry() },
-    virtualModules: { 'kiln-fpga': await kilnModule },
-    moduleCache: false,
-    fsCache: false,
-    interopDefault: true,
-  });
+  const virtualModules = { 'kiln-fpga': await kilnModule };
+  const load = (fast: boolean) =>
+    createJiti(pathToFileURL(filepath).href, {
+      alias: { 'kiln-fpga': kilnEntry() },
+      virtualModules,
+      moduleCache: false,
+      fsCache: false,
+      interopDefault: true,
+      ...(fast ? { transform: fastTransform } : {}),
+    }).import(filepath, { default: true });
   try {
-    return await jiti.import(filepath, { default: true });
+    try {
+      return await load(true);
+    } catch (err) {
+      if (!isFullTransformNeeded(err)) throw err;
+      return await load(false);
+    }
   } catch (err) {
     throw loadError(err, filepath);
   }
