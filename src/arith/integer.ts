@@ -42,12 +42,28 @@ export function saturate(x: bigint, bits: number): bigint {
  * Requantizes an accumulator: y = saturate(z + roundShift(acc · m, n), bits), as a JS number.
  * This is the only requantization rule of kiln (one rounding: half up; one narrowing: saturation).
  * `zeroPoint` must lie in the output range (affine zero points always do); bits: 2..53.
+ *
+ * `acc` may be a bigint or a safe-integer number. A number accumulator whose product and rounding offset stay
+ * safe integers (every layer kiln builds: accumulators of at most ~40 bits, 16-bit multipliers) is computed in
+ * doubles, where those operations are exact (dividing by 2^n and flooring is the arithmetic shift); anything
+ * wider goes through BigInt. test/arith/integer.test.ts checks both paths against an exact rational reference.
  */
-export function requantize(acc: bigint, mult: Multiplier, zeroPoint: number, bits: number): number {
+export function requantize(acc: bigint | number, mult: Multiplier, zeroPoint: number, bits: number): number {
   checkInt(bits, 2, MAX_NUMBER_BITS, 'requantize', 'bits');
   check(Number.isSafeInteger(mult.m) && mult.m > 0, 'requantize', `multiplier m must be a positive integer, got ${mult.m}`);
   checkInt(mult.n, 0, SHIFT_LIMIT, 'requantize', 'multiplier shift n');
-  const { min, max } = intRange(bits);
-  checkInt(zeroPoint, min, max, 'requantize', `zero point (${bits}-bit output)`);
+  const half = 2 ** (bits - 1);
+  check(Number.isInteger(zeroPoint) && zeroPoint >= -half && zeroPoint < half, 'requantize', `zero point (${bits}-bit output) must be an integer in ${-half}..${half - 1}, got ${zeroPoint}`);
+  if (typeof acc === 'number') {
+    check(Number.isSafeInteger(acc), 'requantize', `accumulator must be a safe integer, got ${acc}`);
+    const product = acc * mult.m;
+    // A product or sum beyond 2^53 − 1 comes out of the double rounded to ≥ 2^53, which is not a safe integer.
+    const biased = mult.n === 0 ? product : product + 2 ** (mult.n - 1);
+    if (Number.isSafeInteger(product) && Number.isSafeInteger(biased)) {
+      const y = zeroPoint + (mult.n === 0 ? product : Math.floor(biased / 2 ** mult.n));
+      return y >= half ? half - 1 : y < -half ? -half : y;
+    }
+    acc = BigInt(acc);
+  }
   return Number(saturate(BigInt(zeroPoint) + roundShift(acc * BigInt(mult.m), mult.n), bits));
 }

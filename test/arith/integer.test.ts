@@ -164,6 +164,20 @@ describe('requantize', () => {
     );
   });
 
+  it.each(WIDTHS)('gives the same result for a number accumulator as for a bigint one (%i-bit output)', (bits) => {
+    const { min, max } = intRange(bits);
+    // Accumulators from small to far past 2^53 / m, so both the double path and its BigInt fallback are taken.
+    const acc = fc.oneof(fc.integer({ min: -(2 ** 20), max: 2 ** 20 }), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.maxSafeInteger(), fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 37, -(2 ** 37), 2 ** 37 - 1));
+    fc.assert(
+      fc.property(acc, fc.integer({ min: 1, max: 2 ** 16 - 1 }), fc.integer({ min: 0, max: 70 }), fc.integer({ min, max }), (a, m, n, zp) => {
+        expect(requantize(a, { m, n }, zp, bits)).toBe(requantize(BigInt(a), { m, n }, zp, bits));
+      }),
+      { numRuns: 400 },
+    );
+    expect(() => requantize(2 ** 53, { m: 1, n: 0 }, 0, bits)).toThrow(/safe integer/);
+    expect(() => requantize(0.5, { m: 1, n: 0 }, 0, bits)).toThrow(/safe integer/);
+  });
+
   it('with a power-of-two factor equals a saturated rounding shift', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(1n << 40n), max: 1n << 40n }), fc.integer({ min: 0, max: 20 }), (acc, k) => {

@@ -26,7 +26,7 @@ export const add: KindSemantics = {
     const out = new Int32Array(node.output.elements);
     for (let e = 0; e < out.length; e++) {
       const acc = q.m1 * (a![e]! - za) + q.m2 * (b![e]! - zb);
-      out[e] = requantize(BigInt(acc), { m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
+      out[e] = requantize(acc, { m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
     }
     return out;
   },

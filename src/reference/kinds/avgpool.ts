@@ -32,7 +32,7 @@ export const avgpool: KindSemantics = {
     for (let c = 0; c < cols; c++) {
       let acc = 0;
       for (let t = 0; t < window; t++) acc += x![t * cols + c]! - zx;
-      out[c] = requantize(BigInt(acc), q.mult, layer.output.zeroPoint, layer.output.bits);
+      out[c] = requantize(acc, q.mult, layer.output.zeroPoint, layer.output.bits);
     }
     return out;
   },

@@ -55,7 +55,7 @@ export const batchnorm: KindSemantics = {
     for (let e = 0; e < out.length; e++) {
       const c = e % cols;
       const acc = (x![e]! - zx) * (q.weights[c]! - q.weightZero) + q.bias[c]!;
-      out[e] = requantize(BigInt(acc), q.mult, layer.output.zeroPoint, layer.output.bits);
+      out[e] = requantize(acc, q.mult, layer.output.zeroPoint, layer.output.bits);
     }
     return out;
   },

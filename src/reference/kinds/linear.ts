@@ -62,7 +62,7 @@ export const linear: KindSemantics = {
       for (let o = 0; o < d.outFeatures; o++) {
         let acc = q.bias ? q.bias[o]! : 0;
         for (let i = 0; i < d.inFeatures; i++) acc += (x![r * d.inFeatures + i]! - zx) * (q.weights[o * d.inFeatures + i]! - q.weightZero);
-        out[r * d.outFeatures + o] = requantize(BigInt(checkExact(acc, node.path)), q.mult, layer.output.zeroPoint, layer.output.bits);
+        out[r * d.outFeatures + o] = requantize(checkExact(acc, node.path), q.mult, layer.output.zeroPoint, layer.output.bits);
       }
     }
     return out;

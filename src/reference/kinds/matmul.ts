@@ -66,7 +66,7 @@ export const matmul: KindSemantics = {
     forEachDot(node, (o, ai, bi) => {
       let acc = 0;
       for (let k = 0; k < d.inner; k++) acc += (a![ai(k)]! - za) * (b![bi(k)]! - zb);
-      out[o] = requantize(BigInt(checkExact(acc, node.path)), q.mult, layer.output.zeroPoint, layer.output.bits);
+      out[o] = requantize(checkExact(acc, node.path), q.mult, layer.output.zeroPoint, layer.output.bits);
     });
     return out;
   },

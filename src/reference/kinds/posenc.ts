@@ -45,7 +45,7 @@ export const posenc: KindSemantics = {
     const out = new Int32Array(node.output.elements);
     for (let e = 0; e < out.length; e++) {
       const acc = q.m1 * (x![e]! - zx) + q.m2 * (q.table[e]! - q.tableZero);
-      out[e] = requantize(BigInt(acc), { m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
+      out[e] = requantize(acc, { m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
     }
     return out;
   },
