@@ -9,8 +9,8 @@
  * writes the manifest last. Everything is computed before anything is written, so an invalid config leaves
  * earlier outputs untouched.
  */
-import { existsSync } from 'node:fs';
-import { readFile, rmdir } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isKilnError, KilnError } from './dsl/diagnostics.js';
@@ -227,7 +227,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   const testbenches = testbenchEntries(design, (n) => cycles.get(n.path)!);
   let plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
   // Where `kiln synth` measured a unit whose key is still the same, the reports show both figures.
-  const synthesized = currentSynthesis(readSynthReport(await readFile(join(outDir, SYNTH_REPORT), 'utf8').catch(() => undefined)), plans, design.name);
+  const synthesized = currentSynthesis(readSynthReport(readTextIfExists(join(outDir, SYNTH_REPORT))), plans, design.name);
   if (synthesized.size > 0) {
     report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized });
     plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
@@ -266,7 +266,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       beforeFirstChange: async () => {
         changed = true;
         manifestRemoved = true;
-        await removeManifest(outDir);
+        removeManifest(outDir);
       },
     });
     const rebuilt = decisions.filter((d) => d.dirty).map((d) => ({ unit: d.plan.id, kind: d.plan.kind, reason: d.reason! }));
@@ -305,7 +305,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
     if (previous && rebuilt.length === 0 && sync.written.length === 0 && sync.removed.length === 0) manifest.lastBuild = previous.lastBuild;
     // (The on-disk check matters in watch mode, where `previous` comes from memory and a failed build may have dropped the file.)
     if (!previous || manifestRemoved || !sameState(previous, manifest) || !existsSync(join(outDir, MANIFEST_FILE))) {
-      await writeManifest(outDir, manifest);
+      writeManifest(outDir, manifest);
       changed = true;
     }
     const writeMs = performance.now() - t;
@@ -345,6 +345,15 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       if (!kilnExisted) await rmdir(join(outDir, KILN_DIR)).catch(() => undefined);
       if (!outExisted) await rmdir(outDir).catch(() => undefined);
     }
+  }
+}
+
+/** A small file's text, or undefined when it cannot be read (synchronous: a missing file costs microseconds). */
+function readTextIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

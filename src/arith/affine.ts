@@ -52,7 +52,7 @@ export function affineParams(min: number, max: number, bits: number): AffinePara
 
 function checkParams(p: AffineParams, fn: string): void {
   checkInt(p.bits, 2, MAX_AFFINE_BITS, fn, 'bits');
-  check(Number.isFinite(p.scale) && p.scale > 0, fn, `scale must be finite and > 0, got ${p.scale}`);
+  if (!(Number.isFinite(p.scale) && p.scale > 0)) check(false, fn, `scale must be finite and > 0, got ${p.scale}`);
   const { min, max } = intRange(p.bits);
   checkInt(p.zeroPoint, min, max, fn, 'zero point');
 }
@@ -68,6 +68,6 @@ export function quantize(x: number, p: AffineParams): number {
 /** x̂ = scale · (q − zeroPoint). */
 export function dequantize(q: number, p: AffineParams): number {
   checkParams(p, 'dequantize');
-  check(Number.isFinite(q), 'dequantize', `q must be finite, got ${q}`);
+  if (!Number.isFinite(q)) check(false, 'dequantize', `q must be finite, got ${q}`);
   return p.scale * (q - p.zeroPoint);
 }

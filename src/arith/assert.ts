@@ -7,7 +7,8 @@ export function check(ok: boolean, fn: string, message: string): asserts ok {
 
 /** Checks that `value` is an integer in [min, max]. */
 export function checkInt(value: number, min: number, max: number, fn: string, what: string): void {
-  check(Number.isInteger(value) && value >= min && value <= max, fn, `${what} must be an integer in ${min}..${max}, got ${value}`);
+  // The message is built only on failure: these checks sit on the reference model's per-element paths.
+  if (!(Number.isInteger(value) && value >= min && value <= max)) throw new RangeError(`${fn}: ${what} must be an integer in ${min}..${max}, got ${value}`);
 }
 
 /** Largest shift accepted anywhere (2^1023 is the largest power of two that is a finite double). */

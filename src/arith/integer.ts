@@ -50,12 +50,12 @@ export function saturate(x: bigint, bits: number): bigint {
  */
 export function requantize(acc: bigint | number, mult: Multiplier, zeroPoint: number, bits: number): number {
   checkInt(bits, 2, MAX_NUMBER_BITS, 'requantize', 'bits');
-  check(Number.isSafeInteger(mult.m) && mult.m > 0, 'requantize', `multiplier m must be a positive integer, got ${mult.m}`);
+  if (!(Number.isSafeInteger(mult.m) && mult.m > 0)) check(false, 'requantize', `multiplier m must be a positive integer, got ${mult.m}`);
   checkInt(mult.n, 0, SHIFT_LIMIT, 'requantize', 'multiplier shift n');
   const half = 2 ** (bits - 1);
-  check(Number.isInteger(zeroPoint) && zeroPoint >= -half && zeroPoint < half, 'requantize', `zero point (${bits}-bit output) must be an integer in ${-half}..${half - 1}, got ${zeroPoint}`);
+  if (!(Number.isInteger(zeroPoint) && zeroPoint >= -half && zeroPoint < half)) checkInt(zeroPoint, -half, half - 1, 'requantize', `zero point (${bits}-bit output)`);
   if (typeof acc === 'number') {
-    check(Number.isSafeInteger(acc), 'requantize', `accumulator must be a safe integer, got ${acc}`);
+    if (!Number.isSafeInteger(acc)) check(false, 'requantize', `accumulator must be a safe integer, got ${acc}`);
     const product = acc * mult.m;
     // A product or sum beyond 2^53 − 1 comes out of the double rounded to ≥ 2^53, which is not a safe integer.
     const biased = mult.n === 0 ? product : product + 2 ** (mult.n - 1);

@@ -4,18 +4,13 @@
  * SHA-256 whatever the key order or the object identity, and large integer arrays (weights, vectors) are
  * hashed without being stringified.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash, type Hash } from 'node:crypto';
 
 const FLUSH_AT = 1 << 16;
 
 class Walker {
   readonly #hash: Hash = createHash('sha256');
   #pending = '';
-
-  #text(s: string): void {
-    this.#pending += s;
-    if (this.#pending.length >= FLUSH_AT) this.#flush();
-  }
 
   #flush(): void {
     if (this.#pending.length > 0) this.#hash.update(this.#pending);
@@ -25,54 +20,63 @@ class Walker {
   value(v: unknown): void {
     switch (typeof v) {
       case 'string':
-        this.#text(`s${v.length}:${v}`);
-        return;
+        this.#pending += `s${v.length}:${v}`;
+        break;
       case 'number':
-        this.#text(`d${Object.is(v, -0) ? '-0' : String(v)};`);
-        return;
+        this.#pending += `d${Object.is(v, -0) ? '-0' : v};`;
+        break;
       case 'boolean':
-        this.#text(v ? 'T' : 'F');
-        return;
+        this.#pending += v ? 'T' : 'F';
+        break;
       case 'bigint':
-        this.#text(`b${v.toString()};`);
-        return;
+        this.#pending += `b${v};`;
+        break;
       case 'undefined':
-        this.#text('u');
-        return;
+        this.#pending += 'u';
+        break;
       case 'object':
+        this.#object(v);
         break;
       default:
         throw new TypeError(`cannot hash a ${typeof v}`);
     }
+    if (this.#pending.length >= FLUSH_AT) this.#flush();
+  }
+
+  #object(v: object | null): void {
     if (v === null) {
-      this.#text('n');
+      this.#pending += 'n';
       return;
     }
     if (ArrayBuffer.isView(v)) {
-      this.#text(`${v.constructor.name}${v.byteLength}:`);
+      this.#pending += `${v.constructor.name}${v.byteLength}:`;
       this.#flush();
       this.#hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
       return;
     }
     if (Array.isArray(v)) {
-      this.#text(`[${v.length}:`);
+      this.#pending += `[${v.length}:`;
       for (const item of v) this.value(item);
-      this.#text(']');
+      this.#pending += ']';
       return;
     }
     if (v instanceof Map) {
-      this.value(Object.fromEntries(v));
+      this.#object(Object.fromEntries(v));
       return;
     }
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    this.#text(`{${entries.length}:`);
-    for (const [k, x] of entries) {
-      this.#text(`k${k.length}:${k}`);
+    // Keys sorted, members that are undefined skipped (as JSON does); the count is written after the members.
+    const record = v as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    let count = 0;
+    this.#pending += '{';
+    for (const k of keys) {
+      const x = record[k];
+      if (x === undefined) continue;
+      count++;
+      this.#pending += `k${k.length}:${k}`;
       this.value(x);
     }
-    this.#text('}');
+    this.#pending += `}${count}`;
   }
 
   digest(): string {
@@ -90,13 +94,5 @@ export function hashValue(value: unknown): string {
 
 /** SHA-256 (hex) of a text or buffer, as stored for every file in the manifest. */
 export function hashContent(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
-/** JSON with object keys sorted (for small values stored in the manifest and compared as text). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) return ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  });
+  return hash('sha256', content, 'hex');
 }

@@ -28,7 +28,7 @@ function codeHash(): string {
   const here = fileURLToPath(import.meta.url);
   const root = dirname(dirname(here));
   const fromSource = here.endsWith('.ts');
-  const files: string[] = [join(root, fromSource ? 'version.ts' : 'version.js'), join(root, 'watch', fromSource ? 'units.ts' : 'units.js')];
+  const files: string[] = [join(root, fromSource ? 'version.ts' : 'version.js'), join(root, 'watch', fromSource ? 'units.ts' : 'units.js'), join(root, 'watch', fromSource ? '_hash.ts' : '_hash.js')];
   for (const folder of GENERATOR_FOLDERS) collect(join(root, folder), fromSource, files);
   const parts = files.sort().map((f) => {
     let text: string;

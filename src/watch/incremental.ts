@@ -4,10 +4,10 @@
  * units: write the files whose content changed (atomically), keep the others untouched (their modification
  * times stay), and remove the files of units that no longer exist.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEMP_FILE_RE, writeFileAtomic } from '../emitters/write.js';
+import { TEMP_FILE_RE, writeFileAtomicSync } from '../emitters/write.js';
 import { hashContent } from './_hash.js';
 import { isProcessAlive } from './lock.js';
 import { KILN_DIR, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
@@ -99,25 +99,6 @@ export interface SyncOptions {
   beforeFirstChange: () => Promise<void>;
 }
 
-const WRITE_CONCURRENCY = 16;
-
-/** Runs `fn` over the items, a few at a time; after a failure starts no new item, waits for those running, then throws. */
-async function pool<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      try {
-        await fn(items[next++]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
-  if (failure) throw failure.error;
-}
-
 /** Writes the dirty units' changed files, removes files that are no longer produced, returns the new records. */
 export async function syncUnits(outDir: string, decisions: readonly UnitDecision[], emitted: ReadonlyMap<string, ReadonlyMap<string, string>>, o: SyncOptions): Promise<SyncResult> {
   const files = new Map(o.clean);
@@ -156,18 +137,19 @@ export async function syncUnits(outDir: string, decisions: readonly UnitDecision
     return r;
   };
   for (const k of keep) recordOf(k.unit)[k.rel] = k.record;
-  await pool(toWrite, async (w) => {
+  // Synchronous on purpose (see writeFileAtomicSync); the first failure stops the sync and is thrown.
+  for (const w of toWrite) {
     const path = join(outDir, w.rel);
-    await writeFileAtomic(path, w.text);
-    const s = await stat(path);
+    writeFileAtomicSync(path, w.text);
+    const s = statSync(path);
     recordOf(w.unit)[w.rel] = { hash: w.hash, size: s.size, mtimeMs: s.mtimeMs };
-  });
-  await pool(toRemove, async (rel) => {
-    await rm(join(outDir, rel), { force: true });
+  }
+  for (const rel of toRemove) {
+    rmSync(join(outDir, rel), { force: true });
     // A removed layer testbench also leaves its GHDL work folder behind (written by kiln sim).
     const tb = /^sim\/([A-Za-z0-9_]+_tb)\.vhd$/.exec(rel);
-    if (tb) await rm(join(outDir, 'sim', 'work', tb[1]!), { recursive: true, force: true });
-  });
+    if (tb) rmSync(join(outDir, 'sim', 'work', tb[1]!), { recursive: true, force: true });
+  }
   // Keep each unit's files in the order its emitter produced them.
   for (const d of decisions.filter((x) => x.dirty)) {
     const r = records.get(d.plan.id) ?? {};

@@ -5,9 +5,10 @@
  * manifest means a full rebuild with a warning, never a crash and never stale output. File paths in it are
  * checked to be plain relative paths inside the output folder before anything is deleted on its word.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { writeFileAtomic } from '../emitters/write.js';
+import { writeFileAtomicSync } from '../emitters/write.js';
 import type { LayerCost, SummaryValue, UnitKind } from './units.js';
 
 export const KILN_DIR = '.kiln';
@@ -85,13 +86,13 @@ export async function readManifest(outDir: string): Promise<ManifestRead> {
 }
 
 /** Writes the manifest atomically (it is the last file a build writes). */
-export async function writeManifest(outDir: string, manifest: Manifest): Promise<void> {
-  await writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
+export function writeManifest(outDir: string, manifest: Manifest): void {
+  writeFileAtomicSync(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
 }
 
 /** Removed before a build's first write, so a build killed midway leaves no manifest and the next build is full. */
-export async function removeManifest(outDir: string): Promise<void> {
-  await rm(join(outDir, MANIFEST_FILE), { force: true });
+export function removeManifest(outDir: string): void {
+  rmSync(join(outDir, MANIFEST_FILE), { force: true });
 }
 
 // ───────────────────────────── validation ─────────────────────────────

@@ -15,7 +15,7 @@ import { CALIBRATION_WINDOWS, KIND_SEMANTICS, quantizeLayer, syntheticWindows } 
 import { minMax } from '../reference/kinds/_shared.js';
 import { createRng } from '../reference/rng.js';
 import type { FloatBatch, FloatParams, QuantizedModel, QuantLayer } from '../reference/types.js';
-import { canonicalJson, hashValue } from './_hash.js';
+import { hashValue } from './_hash.js';
 import { arithmeticView } from './units.js';
 
 interface FloatEntry {
@@ -91,7 +91,7 @@ export function quantizeDesign(design: ResolvedDesign, cache: QuantizeCache = cr
     const inQ = node.inputs.map((i) => quant.get(i.from)!);
     const outQ = sem.fixedOutput?.(node, inQ) ?? affineParams(entry.range.min, entry.range.max, node.output.bits);
     quant.set(node.path, outQ);
-    const sig = canonicalJson({ key, node: arithmeticView(node), inQ, outQ });
+    const sig = hashValue({ key, node: arithmeticView(node), inQ, outQ });
     let q = cache.quant.get(node.path);
     if (q?.sig !== sig) {
       q = { sig, layer: { path: node.path, kind: node.kind, inputs: inQ, output: outQ, params: quantizeLayer(node, () => sem.quantize(node, entry.params, inQ, outQ)) } };
