@@ -30,7 +30,7 @@ import { generatorRevision } from './watch/generator.js';
 import { decideUnits, findGeneratedFiles, sweepTempFiles, syncUnits, verifyCleanUnits } from './watch/incremental.js';
 import { acquireLock, type BuildLock } from './watch/lock.js';
 import { KILN_DIR, MANIFEST_FILE, readManifest, removeManifest, writeManifest, type FileRecord, type Manifest, type ManifestUnit } from './watch/manifest.js';
-import { createQuantizeCache, quantizeDesign, type QuantizeCache } from './watch/quantize.js';
+import { createQuantizeCache, quantizeDesign, readQuantizeCache, writeQuantizeCache, type QuantizeCache } from './watch/quantize.js';
 import { createReferenceCache, referenceOutputs, type ReferenceCache } from './watch/reference.js';
 import { planUnits, type UnitKind, type UnitPlan } from './watch/units.js';
 
@@ -87,6 +87,11 @@ export interface BuildSummary {
   removed: string[];
   /** Estimate change against the previous build (no layers listed on a first build). */
   delta: EstimateDelta;
+  /**
+   * Layers whose float calibration (the float forward over the calibration windows) was computed by this build;
+   * the others reused the previous build's, from memory in watch mode or from `.kiln/calibration.json`.
+   */
+  calibrated: string[];
   /** Milliseconds per stage (resolve includes the estimate and the report) and in total. */
   timings: Record<'load' | 'resolve' | 'quantize' | 'plan' | 'emit' | 'write' | 'total', number>;
 }
@@ -217,9 +222,11 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   let report = estimatedReport;
 
   let t = performance.now();
-  const qcache = options.cache?.quantize ?? createQuantizeCache();
+  // Watch mode keeps the float calibration in memory; a new process starts from what the last build stored
+  // (never with --force, which recomputes everything).
+  const qcache = options.cache?.quantize ?? (options.force ? createQuantizeCache() : readQuantizeCache(outDir, generatorRevision()));
   const refCache = options.cache?.reference ?? createReferenceCache();
-  const { model } = located(loaded, () => quantizeDesign(design, qcache));
+  const { model, stats: quantizeStats } = located(loaded, () => quantizeDesign(design, qcache));
   const quantizeMs = performance.now() - t;
 
   t = performance.now();
@@ -305,6 +312,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
     if (previous && rebuilt.length === 0 && sync.written.length === 0 && sync.removed.length === 0) manifest.lastBuild = previous.lastBuild;
     // (The on-disk check matters in watch mode, where `previous` comes from memory and a failed build may have dropped the file.)
     if (!previous || manifestRemoved || !sameState(previous, manifest) || !existsSync(join(outDir, MANIFEST_FILE))) {
+      writeQuantizeCache(outDir, qcache, generatorRevision());
       writeManifest(outDir, manifest);
       changed = true;
     }
@@ -320,6 +328,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       written: sync.written.map((rel) => join(outDir, rel)),
       removed: sync.removed.map((rel) => join(outDir, rel)),
       delta: estimateDelta(before, design, estimate),
+      calibrated: quantizeStats.floatComputed,
       timings: { load: loadMs, resolve: resolveMs, quantize: quantizeMs, plan: planMs, emit: emitMs, write: writeMs, total: performance.now() - start },
     };
     const artifacts = new Map<string, string>();

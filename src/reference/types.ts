@@ -80,6 +80,11 @@ export interface KindSemantics {
   init(node: LayerNode, rng: import('./rng.js').Rng): FloatParams;
   /** Float forward over a batch, used to calibrate output ranges. May record statistics into `params`. */
   float(node: LayerNode, params: FloatParams, inputs: readonly FloatBatch[]): FloatBatch;
+  /**
+   * The `params` members (Float64Arrays) that `float` records from its inputs, so that a stored calibration
+   * (src/watch/quantize.ts) can restore them without running the float forward again.
+   */
+  readonly statistics?: readonly string[];
   /** The output quantization when the kind fixes it; otherwise it is calibrated from the float outputs. */
   fixedOutput?(node: LayerNode, inputs: readonly AffineParams[]): AffineParams;
   /** Integer parameters from the float ones and the tensors' quantization. */

@@ -3,10 +3,11 @@
  * are rewritten (only those whose content changed; mtimes of the others stay), and that the result is always
  * byte-identical to a from-scratch build.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build.js';
+import { CALIBRATION_FILE } from '../../src/watch/quantize.js';
 import { project } from '../helpers.js';
 import { config, diffSnapshots, expectSameAsFullBuild, rebuiltIds, snapshot } from './_helpers.js';
 
@@ -179,5 +180,52 @@ describe('incremental build', () => {
       expect(r.build.full).toBe(false);
       await expectSameAsFullBuild(dir, r.outDir);
     }
+  });
+
+  describe('float calibration stored between processes (.kiln/calibration.json)', () => {
+    it('a one-shot rebuild after a change of widths computes no float calibration and equals a full build', async () => {
+      const { dir, out, first, second } = await twoBuilds(config(), config(`layers: { 'encoder.0.ffn.fc1': { weightBits: 4, outputBits: 6 } }`));
+      expect(first.build.calibrated.length).toBe(first.design.layers.length);
+      expect(second.build.calibrated).toEqual([]);
+      await expectSameAsFullBuild(dir, out);
+    });
+
+    it('a change of structure recalibrates the changed layers (and the producers whose outputs they need)', async () => {
+      const { dir, out, second } = await twoBuilds(config(), config('', `transformer({ window: 6, inputFeatures: 3, dModel: 8, ffnDim: 12 })`));
+      expect(second.build.calibrated).toEqual(expect.arrayContaining(['encoder.0.ffn.fc1', 'encoder.0.ffn.fc2', 'encoder.0.attn_norm']));
+      await expectSameAsFullBuild(dir, out);
+    });
+
+    it.each([
+      ['garbage', () => 'not json'],
+      ['from another generator', (t: string) => JSON.stringify({ ...JSON.parse(t), generator: 'someone-else' })],
+      ['with malformed entries', (t: string) => JSON.stringify({ ...JSON.parse(t), layers: { input: { key: 'x', min: 'a' } } })],
+      [
+        'without the statistics a batch norm records',
+        (t: string) => {
+          const stored = JSON.parse(t);
+          for (const e of Object.values(stored.layers) as { statistics?: unknown }[]) delete e.statistics;
+          return JSON.stringify(stored);
+        },
+      ],
+    ])('a cache that is %s is ignored where it cannot be used: those layers are calibrated again, output correct', async (name, damage) => {
+      const dir = project({ 'fpga.config.ts': config() });
+      const first = await buildProject({ cwd: dir });
+      const file = join(first.outDir, CALIBRATION_FILE);
+      writeFileSync(file, damage(readFileSync(file, 'utf8')));
+      writeFileSync(join(dir, 'fpga.config.ts'), config(`layers: { 'encoder.0.attn.q': { weightBits: 5 } }`));
+      const r = await buildProject({ cwd: dir });
+      expect(r.build.full).toBe(false);
+      if (name.startsWith('without')) expect(r.build.calibrated).toEqual(expect.arrayContaining(['encoder.0.attn_norm', 'encoder.0.ffn_norm']));
+      else expect(r.build.calibrated.length).toBe(r.design.layers.length);
+      await expectSameAsFullBuild(dir, r.outDir);
+    });
+
+    it('--force ignores the stored calibration', async () => {
+      const dir = project({ 'fpga.config.ts': config() });
+      await buildProject({ cwd: dir });
+      const forced = await buildProject({ cwd: dir, force: true });
+      expect(forced.build.calibrated.length).toBe(forced.design.layers.length);
+    });
   });
 });

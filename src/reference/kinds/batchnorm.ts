@@ -11,6 +11,7 @@ export const BATCHNORM_EPS = 1e-5;
 
 export const batchnorm: KindSemantics = {
   init: (node, rng) => normAffineInit(node.output.shape[1]!, rng),
+  statistics: ['scale', 'shift'],
   float(node, p, [x]) {
     const [rows, cols] = [node.output.shape[0]!, node.output.shape[1]!];
     const n = rows * cols;
