@@ -213,9 +213,16 @@ function pickResources(c: Record<ResourceName, number>): Record<ResourceName, nu
   return Object.fromEntries(RESOURCES.map((r) => [r, c[r]])) as Record<ResourceName, number>;
 }
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+/**
+ * An integer with thousands separators (12,345), as toLocaleString('en-US') writes it. Written out because the
+ * first toLocaleString call of a process loads ICU data (~11 ms), a tenth of a one-shot `kiln build`.
+ */
+export function formatCount(n: number): string {
+  if (!Number.isInteger(n)) return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
+
+const fmt = formatCount;
 
 function pct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '∞';

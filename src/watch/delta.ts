@@ -3,6 +3,7 @@
  *   encoder.0.ffn.fc1  LUT +120  BRAM18 -1  cycles +0
  *   total  LUT 3,184/8,000 (+120)  FF 1,301/16,000  LUTRAM 44/2,400  BRAM18 19/20 (-1)  DSP 16/20  cycles 131,727 (+0): fits xc7s15
  */
+import { formatCount } from '../emitters/report.js';
 import type { Estimate } from '../estimator/index.js';
 import type { ResolvedDesign } from '../ir/types.js';
 import type { Manifest } from './manifest.js';
@@ -73,7 +74,7 @@ export function estimateDelta(before: EstimateRecord | undefined, design: Resolv
   };
 }
 
-const num = (n: number) => n.toLocaleString('en-US');
+const num = formatCount;
 const signed = (n: number) => (n > 0 ? `+${num(n)}` : n < 0 ? `-${num(-n)}` : '+0');
 
 export function verdict(d: Pick<EstimateDelta, 'fits' | 'over' | 'device' | 'total' | 'limits'>): string {

@@ -1,4 +1,5 @@
 import { buildProject } from '../../build.js';
+import { formatCount } from '../../emitters/report.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { simulate, type SimResult } from '../../toolchain/simulate.js';
@@ -73,7 +74,7 @@ function renderSimTable(results: readonly SimResult[]): string {
   const header = ['Testbench', 'Kind', 'Result', 'Outputs', 'Mismatches', 'Cycles', 'Estimated', 'Time'];
   const rows = [
     header,
-    ...results.map((r) => [r.unit, r.kind, r.status, String(r.outputs), String(r.mismatches), r.cycles === undefined ? '-' : r.cycles.toLocaleString('en-US'), r.expectedCycles.toLocaleString('en-US'), `${(r.durationMs / 1000).toFixed(1)} s`]),
+    ...results.map((r) => [r.unit, r.kind, r.status, String(r.outputs), String(r.mismatches), r.cycles === undefined ? '-' : formatCount(r.cycles), formatCount(r.expectedCycles), `${(r.durationMs / 1000).toFixed(1)} s`]),
   ];
   const w = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd());
