@@ -65,6 +65,19 @@ export function quantize(x: number, p: AffineParams): number {
   return clamp(roundHalfUp(x / p.scale) + p.zeroPoint, min, max);
 }
 
+/** quantize() of every value (parameters checked once: this is how weight tensors are quantized). */
+export function quantizeAll(values: ArrayLike<number>, p: AffineParams): Int32Array {
+  checkParams(p, 'quantizeAll');
+  const { min, max } = intRange(p.bits);
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (Number.isNaN(x)) check(false, 'quantizeAll', `value ${i} must not be NaN`);
+    out[i] = clamp(roundHalfUp(x / p.scale) + p.zeroPoint, min, max);
+  }
+  return out;
+}
+
 /** x̂ = scale · (q − zeroPoint). */
 export function dequantize(q: number, p: AffineParams): number {
   checkParams(p, 'dequantize');

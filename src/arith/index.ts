@@ -6,6 +6,6 @@
 export { REQUANT_MULTIPLIER_BITS } from '../ir/kinds.js';
 /** Bits of a signed number able to hold every integer in [−maxAbs, maxAbs]. */
 export { signedBitsFor as bitsForSigned } from '../devices/mapping.js';
-export { intRange, roundShift, saturate, requantize } from './integer.js';
+export { intRange, roundShift, saturate, requantize, requantizer } from './integer.js';
 export { MAX_SHIFT, chooseMultiplier, multiplierRelativeError, type Multiplier } from './multiplier.js';
-export { affineParams, quantize, dequantize, type AffineParams } from './affine.js';
+export { affineParams, quantize, quantizeAll, dequantize, type AffineParams } from './affine.js';

@@ -49,21 +49,35 @@ export function saturate(x: bigint, bits: number): bigint {
  * wider goes through BigInt. test/arith/integer.test.ts checks both paths against an exact rational reference.
  */
 export function requantize(acc: bigint | number, mult: Multiplier, zeroPoint: number, bits: number): number {
+  return requantizer(mult, zeroPoint, bits)(acc);
+}
+
+/**
+ * requantize() with its multiplier, zero point and width fixed and checked once: the reference model applies
+ * one requantization to every output element of a layer.
+ */
+export function requantizer(mult: Multiplier, zeroPoint: number, bits: number): (acc: bigint | number) => number {
   checkInt(bits, 2, MAX_NUMBER_BITS, 'requantize', 'bits');
-  if (!(Number.isSafeInteger(mult.m) && mult.m > 0)) check(false, 'requantize', `multiplier m must be a positive integer, got ${mult.m}`);
+  check(Number.isSafeInteger(mult.m) && mult.m > 0, 'requantize', `multiplier m must be a positive integer, got ${mult.m}`);
   checkInt(mult.n, 0, SHIFT_LIMIT, 'requantize', 'multiplier shift n');
   const half = 2 ** (bits - 1);
-  if (!(Number.isInteger(zeroPoint) && zeroPoint >= -half && zeroPoint < half)) checkInt(zeroPoint, -half, half - 1, 'requantize', `zero point (${bits}-bit output)`);
-  if (typeof acc === 'number') {
-    if (!Number.isSafeInteger(acc)) check(false, 'requantize', `accumulator must be a safe integer, got ${acc}`);
-    const product = acc * mult.m;
-    // A product or sum beyond 2^53 − 1 comes out of the double rounded to ≥ 2^53, which is not a safe integer.
-    const biased = mult.n === 0 ? product : product + 2 ** (mult.n - 1);
-    if (Number.isSafeInteger(product) && Number.isSafeInteger(biased)) {
-      const y = zeroPoint + (mult.n === 0 ? product : Math.floor(biased / 2 ** mult.n));
-      return y >= half ? half - 1 : y < -half ? -half : y;
+  checkInt(zeroPoint, -half, half - 1, 'requantize', `zero point (${bits}-bit output)`);
+  const { m, n } = mult;
+  const bias = n === 0 ? 0 : 2 ** (n - 1);
+  const divisor = 2 ** n;
+  const [bigM, bigZero] = [BigInt(m), BigInt(zeroPoint)];
+  return (acc) => {
+    if (typeof acc === 'number') {
+      if (!Number.isSafeInteger(acc)) check(false, 'requantize', `accumulator must be a safe integer, got ${acc}`);
+      const product = acc * m;
+      // A product or sum beyond 2^53 − 1 comes out of the double rounded to ≥ 2^53, which is not a safe integer.
+      const biased = product + bias;
+      if (Number.isSafeInteger(product) && Number.isSafeInteger(biased)) {
+        const y = zeroPoint + (n === 0 ? product : Math.floor(biased / divisor));
+        return y >= half ? half - 1 : y < -half ? -half : y;
+      }
+      acc = BigInt(acc);
     }
-    acc = BigInt(acc);
-  }
-  return Number(saturate(BigInt(zeroPoint) + roundShift(acc * BigInt(mult.m), mult.n), bits));
+    return Number(saturate(bigZero + roundShift(acc * bigM, n), bits));
+  };
 }

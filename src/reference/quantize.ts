@@ -3,7 +3,7 @@
  * quantization (a float forward over synthetic time-series windows gives every tensor's range), then
  * quantized with the integer arithmetic of src/arith. Deterministic in (seed, layer path).
  */
-import { affineParams, quantize, type AffineParams } from '../arith/index.js';
+import { affineParams, quantizeAll, type AffineParams } from '../arith/index.js';
 import { fail, isKilnError } from '../dsl/diagnostics.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
 import { KIND_SEMANTICS } from './kinds/index.js';
@@ -57,7 +57,7 @@ export function quantizeModel(design: ResolvedDesign): QuantizedModel {
   // The last window was held out of nothing in particular; it is the sample inference of the model.
   const inQ = quant.get(inputNode.path)!;
   const n = rows * cols;
-  const sample = Int32Array.from(calibration.data.subarray(CALIBRATION_WINDOWS * n), (v) => quantize(v, inQ));
+  const sample = quantizeAll(calibration.data.subarray(CALIBRATION_WINDOWS * n), inQ);
   return { source: 'synthetic', seed, layers, sampleInput: sample };
 }
 

@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { affineParams, quantize, type AffineParams } from '../arith/index.js';
+import { affineParams, quantizeAll, type AffineParams } from '../arith/index.js';
 import { writeFileAtomicSync } from '../emitters/write.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
 import { CALIBRATION_WINDOWS, KIND_SEMANTICS, quantizeLayer, syntheticWindows } from '../reference/index.js';
@@ -142,7 +142,7 @@ export function quantizeDesign(design: ResolvedDesign, cache: QuantizeCache = cr
 
   const inQ = quant.get(inputNode.path)!;
   const n = rows * cols;
-  const sample = Int32Array.from(calibration.data.subarray(CALIBRATION_WINDOWS * n), (v) => quantize(v, inQ));
+  const sample = quantizeAll(calibration.data.subarray(CALIBRATION_WINDOWS * n), inQ);
   return { model: { source: 'synthetic', seed, layers, sampleInput: sample }, stats };
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { affineParams, dequantize, intRange, quantize } from '../../src/arith/index.js';
+import { affineParams, dequantize, intRange, quantize, quantizeAll } from '../../src/arith/index.js';
 
 describe('affineParams', () => {
   it('maps [min, max] onto the full signed range with 0 exact', () => {
@@ -92,5 +92,18 @@ describe('quantize / dequantize', () => {
     expect(() => quantize(1, { ...p, scale: 0 })).toThrow(RangeError);
     expect(() => quantize(1, { ...p, zeroPoint: 8 })).toThrow(RangeError);
     expect(() => dequantize(Number.NaN, p)).toThrow(RangeError);
+  });
+});
+
+describe('quantizeAll', () => {
+  it('equals quantize() element by element, and rejects NaN', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { maxLength: 64 }), fc.integer({ min: 2, max: 16 }), (values, bits) => {
+        const p = affineParams(Math.min(0, ...values), Math.max(0, ...values), bits);
+        expect(Array.from(quantizeAll(values, p))).toEqual(values.map((v) => quantize(v, p)));
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => quantizeAll([1, Number.NaN], affineParams(-1, 1, 8))).toThrow(/value 1 must not be NaN/);
   });
 });

@@ -2,7 +2,7 @@
  * Residual add: each input rescaled to the output scale, one shared rounding shift, saturation:
  * y = z_y + round((m1·(a − z_a) + m2·(b − z_b)) / 2^n).
  */
-import { requantize } from '../../arith/index.js';
+import { requantizer } from '../../arith/index.js';
 import type { KindSemantics } from '../types.js';
 import { batchOf, sharedShift } from './_shared.js';
 
@@ -24,9 +24,10 @@ export const add: KindSemantics = {
     const za = layer.inputs[0]!.zeroPoint;
     const zb = layer.inputs[1]!.zeroPoint;
     const out = new Int32Array(node.output.elements);
+    const requant = requantizer({ m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
     for (let e = 0; e < out.length; e++) {
       const acc = q.m1 * (a![e]! - za) + q.m2 * (b![e]! - zb);
-      out[e] = requantize(acc, { m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
+      out[e] = requant(acc);
     }
     return out;
   },

@@ -1,5 +1,5 @@
 /** Average over time: y[c] = z_y + round(M·Σ_t (x[t][c] − z_x)), M = s_x/(s_y·L) (1/L folded into M). */
-import { chooseMultiplier, requantize } from '../../arith/index.js';
+import { chooseMultiplier, requantizer } from '../../arith/index.js';
 import type { LayerNode } from '../../ir/types.js';
 import type { KindSemantics } from '../types.js';
 import { batchOf } from './_shared.js';
@@ -29,10 +29,11 @@ export const avgpool: KindSemantics = {
     if (q.kind !== 'avgpool') throw new Error('params mismatch');
     const zx = layer.inputs[0]!.zeroPoint;
     const out = new Int32Array(cols);
+    const requant = requantizer(q.mult, layer.output.zeroPoint, layer.output.bits);
     for (let c = 0; c < cols; c++) {
       let acc = 0;
       for (let t = 0; t < window; t++) acc += x![t * cols + c]! - zx;
-      out[c] = requantize(acc, q.mult, layer.output.zeroPoint, layer.output.bits);
+      out[c] = requant(acc);
     }
     return out;
   },

@@ -3,7 +3,7 @@
  * data stand in for trained running statistics). w' is quantized per tensor, b' at s_x·s_w':
  * y = z_y + round(M·((x − z_x)(w'[c] − z_w) + b'[c])), M = s_x·s_w'/s_y.
  */
-import { affineParams, chooseMultiplier, quantize, requantize } from '../../arith/index.js';
+import { affineParams, chooseMultiplier, quantizeAll, requantizer } from '../../arith/index.js';
 import type { KindSemantics } from '../types.js';
 import { batchOf, minMax, normAffineInit, quantizeBias } from './_shared.js';
 
@@ -41,7 +41,7 @@ export const batchnorm: KindSemantics = {
     const wq = affineParams(min, max, node.widths.weight!);
     return {
       kind: 'batchnorm',
-      weights: Int32Array.from(scale, (v) => quantize(v, wq)),
+      weights: quantizeAll(scale, wq),
       weightZero: wq.zeroPoint,
       bias: quantizeBias(p.shift as Float64Array, xq!.scale * wq.scale, node.widths.bias!),
       mult: chooseMultiplier((xq!.scale * wq.scale) / yq.scale),
@@ -53,10 +53,11 @@ export const batchnorm: KindSemantics = {
     const cols = node.output.shape[1]!;
     const zx = layer.inputs[0]!.zeroPoint;
     const out = new Int32Array(node.output.elements);
+    const requant = requantizer(q.mult, layer.output.zeroPoint, layer.output.bits);
     for (let e = 0; e < out.length; e++) {
       const c = e % cols;
       const acc = (x![e]! - zx) * (q.weights[c]! - q.weightZero) + q.bias[c]!;
-      out[e] = requantize(acc, q.mult, layer.output.zeroPoint, layer.output.bits);
+      out[e] = requant(acc);
     }
     return out;
   },

@@ -2,7 +2,7 @@
  * Linear: y[r][o] = z_y + round(M·(b[o] + Σ_i (x[r][i] − z_x)(w[o][i] − z_w))), M = s_x·s_w/s_y,
  * bias quantized at s_x·s_w with (b_x+1)+(b_w+1) bits.
  */
-import { affineParams, chooseMultiplier, quantize, requantize } from '../../arith/index.js';
+import { affineParams, chooseMultiplier, quantizeAll, requantizer } from '../../arith/index.js';
 import type { LayerNode } from '../../ir/types.js';
 import type { KindSemantics } from '../types.js';
 import { batchOf, checkExact, minMax, quantizeBias } from './_shared.js';
@@ -46,7 +46,7 @@ export const linear: KindSemantics = {
     const biasScale = xq!.scale * wq.scale;
     return {
       kind: 'linear',
-      weights: Int32Array.from(wf, (v) => quantize(v, wq)),
+      weights: quantizeAll(wf, wq),
       weightZero: wq.zeroPoint,
       bias: p.bias ? quantizeBias(p.bias as Float64Array, biasScale, node.widths.bias!) : undefined,
       mult: chooseMultiplier((xq!.scale * wq.scale) / yq.scale),
@@ -58,11 +58,12 @@ export const linear: KindSemantics = {
     if (q.kind !== 'linear') throw new Error('params mismatch');
     const zx = layer.inputs[0]!.zeroPoint;
     const out = new Int32Array(node.output.elements);
+    const requant = requantizer(q.mult, layer.output.zeroPoint, layer.output.bits);
     for (let r = 0; r < d.rows; r++) {
       for (let o = 0; o < d.outFeatures; o++) {
         let acc = q.bias ? q.bias[o]! : 0;
         for (let i = 0; i < d.inFeatures; i++) acc += (x![r * d.inFeatures + i]! - zx) * (q.weights[o * d.inFeatures + i]! - q.weightZero);
-        out[r * d.outFeatures + o] = requantize(checkExact(acc, node.path), q.mult, layer.output.zeroPoint, layer.output.bits);
+        out[r * d.outFeatures + o] = requant(checkExact(acc, node.path));
       }
     }
     return out;

@@ -4,7 +4,7 @@
  *   (the 1/√d_head attention scale is folded into M);
  * - context: y[i][h·dh+c] = z_y + round(M·Σ_k (a[h][i][k] − z_a)(v[k][h·dh+c] − z_v)), M = s_a·s_v/s_y.
  */
-import { chooseMultiplier, requantize } from '../../arith/index.js';
+import { chooseMultiplier, requantizer } from '../../arith/index.js';
 import type { LayerNode } from '../../ir/types.js';
 import type { KindSemantics } from '../types.js';
 import { batchOf, checkExact } from './_shared.js';
@@ -63,10 +63,11 @@ export const matmul: KindSemantics = {
     const za = layer.inputs[0]!.zeroPoint;
     const zb = layer.inputs[1]!.zeroPoint;
     const out = new Int32Array(node.output.elements);
+    const requant = requantizer(q.mult, layer.output.zeroPoint, layer.output.bits);
     forEachDot(node, (o, ai, bi) => {
       let acc = 0;
       for (let k = 0; k < d.inner; k++) acc += (a![ai(k)]! - za) * (b![bi(k)]! - zb);
-      out[o] = requantize(checkExact(acc, node.path), q.mult, layer.output.zeroPoint, layer.output.bits);
+      out[o] = requant(checkExact(acc, node.path));
     });
     return out;
   },

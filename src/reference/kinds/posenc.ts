@@ -4,7 +4,7 @@
  * rescaled to the output scale with one shared rounding shift:
  * y = z_y + round((m1·(x − z_x) + m2·(t − z_t)) / 2^n), m1/2^n ≈ s_x/s_y, m2/2^n ≈ s_t/s_y.
  */
-import { affineParams, quantize, requantize } from '../../arith/index.js';
+import { affineParams, quantizeAll, requantizer } from '../../arith/index.js';
 import type { LayerNode } from '../../ir/types.js';
 import type { KindSemantics } from '../types.js';
 import { batchOf, minMax, sharedShift } from './_shared.js';
@@ -36,16 +36,17 @@ export const posenc: KindSemantics = {
     const { min, max } = minMax(table);
     const tq = affineParams(min, max, node.widths.weight!);
     const { ms, shift } = sharedShift([xq!.scale / yq.scale, tq.scale / yq.scale], node.path);
-    return { kind: 'posenc', table: Int32Array.from(table, (v) => quantize(v, tq)), tableZero: tq.zeroPoint, m1: ms[0]!, m2: ms[1]!, shift };
+    return { kind: 'posenc', table: quantizeAll(table, tq), tableZero: tq.zeroPoint, m1: ms[0]!, m2: ms[1]!, shift };
   },
   int(node, layer, [x]) {
     const q = layer.params;
     if (q.kind !== 'posenc') throw new Error('params mismatch');
     const zx = layer.inputs[0]!.zeroPoint;
     const out = new Int32Array(node.output.elements);
+    const requant = requantizer({ m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
     for (let e = 0; e < out.length; e++) {
       const acc = q.m1 * (x![e]! - zx) + q.m2 * (q.table[e]! - q.tableZero);
-      out[e] = requantize(acc, { m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
+      out[e] = requant(acc);
     }
     return out;
   },
