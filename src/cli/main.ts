@@ -13,7 +13,7 @@ export { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from './commands/index.js';
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  return `kiln ${KILN_VERSION}: compile fpga.config.ts into resource reports (and, later, VHDL) for small FPGAs
+  return `kiln ${KILN_VERSION}: compile fpga.config.ts into bit-exact VHDL, testbenches and resource reports for small FPGAs
 
 Usage: kiln <command> [options]
 
