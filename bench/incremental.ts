@@ -7,6 +7,7 @@
  *   npm run bench:incremental -- --quick  fewer repetitions, nothing written
  *
  * Measured, each as the median of several repetitions:
+ *   (the in-process figures come from bench/lib/in-process.mjs, run by plain node against dist/)
  *   - in-process full build: buildProject() into an empty folder, no previous build (a warm process);
  *   - in-process rebuild (watch-style): buildProject() with the previous build's cache after toggling one
  *     layer's weightBits (8 ↔ 4) in the config file, config reload included, without taking the lock
@@ -23,7 +24,6 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildProject, type BuildResult } from '../src/build.js';
 import { KILN_VERSION } from '../src/version.js';
 import { machine } from './lib/machine.js';
 
@@ -105,39 +105,23 @@ interface CaseResult {
   watchLatencyMs?: { median: number; max: number; samples: number[] };
 }
 
-async function inProcess(c: Case): Promise<Pick<CaseResult, 'layers' | 'files' | 'fits' | 'inProcessFullMs' | 'inProcessRebuildMs' | 'rebuildStages' | 'rebuiltUnits' | 'filesWritten'>> {
+/** Runs bench/lib/in-process.mjs in plain node (not under tsx) against dist/, and takes the medians. */
+function inProcess(c: Case): Pick<CaseResult, 'layers' | 'files' | 'fits' | 'inProcessFullMs' | 'inProcessRebuildMs' | 'rebuildStages' | 'rebuiltUnits' | 'filesWritten'> {
   const dir = newProject(c.config(8));
-  // Warm-up (JIT, the config loader), not measured.
-  await buildProject({ cwd: dir, outDir: join(dir, 'warmup') });
-  const full: number[] = [];
-  let last: BuildResult | undefined;
-  for (let i = 0; i < REPS; i++) {
-    const out = join(dir, `full-${i}`);
-    const t0 = performance.now();
-    last = await buildProject({ cwd: dir, outDir: out });
-    full.push(performance.now() - t0);
-  }
-  let r = await buildProject({ cwd: dir, outDir: join(dir, 'build') });
-  const rebuild: number[] = [];
-  const stages: Record<string, number[]> = {};
-  for (let i = 0; i < REPS; i++) {
-    writeFileSync(join(dir, 'fpga.config.ts'), c.config(i % 2 === 0 ? 4 : 8));
-    const t0 = performance.now();
-    // As kiln watch runs it: the previous build's state, and the lock already held (watch holds it for its session).
-    r = await buildProject({ cwd: dir, outDir: join(dir, 'build'), cache: r.cache, lock: false });
-    rebuild.push(performance.now() - t0);
-    for (const [k, v] of Object.entries(r.build.timings)) (stages[k] ??= []).push(v);
-  }
-  if (r.build.full || !r.build.rebuilt.some((u) => u.unit === c.layer)) throw new Error(`the rebuild of ${c.name} did not rebuild ${c.layer}`);
+  writeFileSync(join(dir, 'fpga.config.4.ts'), c.config(4));
+  writeFileSync(join(dir, 'fpga.config.8.ts'), c.config(8));
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'lib', 'in-process.mjs'), dir, c.layer, String(REPS)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`in-process benchmark of ${c.name} failed:\n${r.stderr}`);
+  const m = JSON.parse(r.stdout) as { full: number[]; rebuild: number[]; stages: Record<string, number[]>; layers: number; files: number; fits: boolean; rebuiltUnits: string[]; filesWritten: number };
   return {
-    layers: r.design.layers.length,
-    files: last!.build.written.length,
-    fits: r.report.fits,
-    inProcessFullMs: median(full),
-    inProcessRebuildMs: median(rebuild),
-    rebuildStages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])),
-    rebuiltUnits: r.build.rebuilt.map((u) => u.unit),
-    filesWritten: r.build.written.length,
+    layers: m.layers,
+    files: m.files,
+    fits: m.fits,
+    inProcessFullMs: median(m.full),
+    inProcessRebuildMs: median(m.rebuild),
+    rebuildStages: Object.fromEntries(Object.entries(m.stages).map(([k, v]) => [k, median(v)])),
+    rebuiltUnits: m.rebuiltUnits,
+    filesWritten: m.filesWritten,
   };
 }
 
@@ -217,7 +201,7 @@ console.log(`repetitions: in-process ${REPS}, CLI ${CLI_REPS}, watch ${WATCH_REP
 const results: CaseResult[] = [];
 for (const c of CASES) {
   process.stdout.write(`${c.name}: in-process…`);
-  const a = await inProcess(c);
+  const a = inProcess(c);
   process.stdout.write(' CLI…');
   const b = oneShot(c);
   let watch: CaseResult['watchLatencyMs'];
@@ -275,8 +259,9 @@ if (!QUICK) {
     `Load average before/after: ${env.loadAverageBefore.join(' ')} / ${loadAfter.join(' ')} (other work was running on the machine, so expect noise).`,
     '',
     `Medians of ${REPS} (in-process), ${CLI_REPS} (CLI) and ${WATCH_REPS} (watch) repetitions. The change is one layer's weightBits toggled 8 ↔ 4 in`,
-    'the config file. In-process full: buildProject() into an empty folder in a warm process; in-process rebuild: buildProject() with the',
-    'previous build of the session and the lock already held (what `kiln watch` runs), config reload included; CLI: `node bin/kiln.js build` as a new process',
+    'the config file. In-process (plain node, the built kiln in dist/): full is buildProject() into an empty folder in a warm process;',
+    'rebuild is buildProject() with the previous build of the session and the lock already held (what `kiln watch` runs), config reload',
+    'included. CLI: `node bin/kiln.js build` as a new process',
     '(full: empty folder; rebuild: manifest on disk); save→report: a real `kiln watch` process, from writing the config file to the',
     'arrival of the last line of its report (totals and fit verdict).',
     '',

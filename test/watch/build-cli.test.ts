@@ -38,6 +38,7 @@ describe('kiln build (incremental)', () => {
     expect(r.rebuilt[0]).toEqual({ unit: 'input', reason: '--force' });
     expect(r.unchanged).toBe(0);
     expect(r.files).toHaveLength(83);
+    expect(r.calibrated).toHaveLength(r.layers.length);
     expect(forced.stderr).toMatch(/rebuilt all 23 units \(--force\)/);
 
     writeFileSync(join(dir, 'fpga.config.ts'), config(`layers: { pool: { buffer: 'registers' } }`));
@@ -48,6 +49,7 @@ describe('kiln build (incremental)', () => {
       { unit: '@reports', reason: 'row of pool changed' },
     ]);
     expect(again.unchanged).toBe(21);
+    expect(again.calibrated).toEqual([]); // a new process, but the float calibration comes from .kiln/calibration.json
     expect(again.removed).toEqual([]);
     expect(again.warnings).toEqual([]);
     expect(again.files.sort()).toEqual(['build/report.json', 'build/report.md', 'build/vhdl/pool.vhd']);

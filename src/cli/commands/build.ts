@@ -23,7 +23,8 @@ ${CONFIG_HELP}
   -o, --out DIR       output directory (default: build/ next to the config file)
   -f, --force         rebuild and rewrite every unit
 ${JSON_HELP}; adds "rebuilt" [{unit, reason}], "unchanged",
-                      "removed", "full" and "warnings" to the report
+                      "removed", "full", "warnings" and "calibrated" (layers whose
+                      float calibration this build computed) to the report
 
 Exit codes: 0 fits the device budget, 1 over budget, 2 configuration, usage or I/O error (including
 another build running into the same directory).`,
@@ -50,6 +51,7 @@ another build running into the same directory).`,
             unchanged: b.unchanged,
             removed: b.removed.map(rel),
             warnings: b.warnings,
+            calibrated: b.calibrated,
           },
           null,
           2,
