@@ -9,7 +9,7 @@
  * writes the manifest last. Everything is computed before anything is written, so an invalid config leaves
  * earlier outputs untouched.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +23,7 @@ import { estimateDesign, type Estimate } from './estimator/index.js';
 import { resolveDesign, type ResolvedDesign } from './ir/index.js';
 import { quantizeModel } from './reference/index.js';
 import type { QuantizedModel } from './reference/types.js';
+import { readTextIfExists } from './emitters/write.js';
 import { KILN_VERSION } from './version.js';
 import { currentSynthesis, readSynthReport, SYNTH_REPORT } from './synth/report.js';
 import { estimateDelta, estimateRecord, recordFromManifest, type EstimateDelta } from './watch/delta.js';
@@ -354,15 +355,6 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       if (!kilnExisted) await rmdir(join(outDir, KILN_DIR)).catch(() => undefined);
       if (!outExisted) await rmdir(outDir).catch(() => undefined);
     }
-  }
-}
-
-/** A small file's text, or undefined when it cannot be read (synchronous: a missing file costs microseconds). */
-function readTextIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 

@@ -5,7 +5,7 @@
  * e.g. weights or test inputs) at compile time. Nothing here is part of the integer datapath, which is
  * `roundShift` / `saturate` / `requantize` in integer.ts and the VHDL package kiln_arith.
  */
-import { check, checkInt } from './assert.js';
+import { check, checkInt, reject } from './assert.js';
 import { intRange } from './integer.js';
 
 export interface AffineParams {
@@ -52,7 +52,7 @@ export function affineParams(min: number, max: number, bits: number): AffinePara
 
 function checkParams(p: AffineParams, fn: string): void {
   checkInt(p.bits, 2, MAX_AFFINE_BITS, fn, 'bits');
-  if (!(Number.isFinite(p.scale) && p.scale > 0)) check(false, fn, `scale must be finite and > 0, got ${p.scale}`);
+  if (!(Number.isFinite(p.scale) && p.scale > 0)) reject(fn, `scale must be finite and > 0, got ${p.scale}`);
   const { min, max } = intRange(p.bits);
   checkInt(p.zeroPoint, min, max, fn, 'zero point');
 }
@@ -62,6 +62,10 @@ export function quantize(x: number, p: AffineParams): number {
   checkParams(p, 'quantize');
   check(!Number.isNaN(x), 'quantize', 'x must not be NaN');
   const { min, max } = intRange(p.bits);
+  return quantizeChecked(x, p, min, max);
+}
+
+function quantizeChecked(x: number, p: AffineParams, min: number, max: number): number {
   return clamp(roundHalfUp(x / p.scale) + p.zeroPoint, min, max);
 }
 
@@ -72,8 +76,8 @@ export function quantizeAll(values: ArrayLike<number>, p: AffineParams): Int32Ar
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
-    if (Number.isNaN(x)) check(false, 'quantizeAll', `value ${i} must not be NaN`);
-    out[i] = clamp(roundHalfUp(x / p.scale) + p.zeroPoint, min, max);
+    if (Number.isNaN(x)) reject('quantizeAll', `value ${i} must not be NaN`);
+    out[i] = quantizeChecked(x, p, min, max);
   }
   return out;
 }
@@ -81,6 +85,6 @@ export function quantizeAll(values: ArrayLike<number>, p: AffineParams): Int32Ar
 /** x̂ = scale · (q − zeroPoint). */
 export function dequantize(q: number, p: AffineParams): number {
   checkParams(p, 'dequantize');
-  if (!Number.isFinite(q)) check(false, 'dequantize', `q must be finite, got ${q}`);
+  if (!Number.isFinite(q)) reject('dequantize', `q must be finite, got ${q}`);
   return p.scale * (q - p.zeroPoint);
 }

@@ -2,13 +2,20 @@
 
 /** Throws a RangeError naming the function when `ok` is false. */
 export function check(ok: boolean, fn: string, message: string): asserts ok {
-  if (!ok) throw new RangeError(`${fn}: ${message}`);
+  if (!ok) reject(fn, message);
+}
+
+/**
+ * Throws that RangeError. Per-element paths write `if (!ok) reject(fn, \`…\`)` so that the message is built only
+ * on failure.
+ */
+export function reject(fn: string, message: string): never {
+  throw new RangeError(`${fn}: ${message}`);
 }
 
 /** Checks that `value` is an integer in [min, max]. */
 export function checkInt(value: number, min: number, max: number, fn: string, what: string): void {
-  // The message is built only on failure: these checks sit on the reference model's per-element paths.
-  if (!(Number.isInteger(value) && value >= min && value <= max)) throw new RangeError(`${fn}: ${what} must be an integer in ${min}..${max}, got ${value}`);
+  if (!(Number.isInteger(value) && value >= min && value <= max)) reject(fn, `${what} must be an integer in ${min}..${max}, got ${value}`);
 }
 
 /** Largest shift accepted anywhere (2^1023 is the largest power of two that is a finite double). */

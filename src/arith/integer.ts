@@ -3,7 +3,7 @@
  * The VHDL package `kiln_arith` (src/emitters/vhdl/arith-package.ts) implements the same three functions;
  * test/arith/vhdl-package.test.ts proves them equal on generated vectors.
  */
-import { SHIFT_LIMIT, check, checkInt } from './assert.js';
+import { SHIFT_LIMIT, check, checkInt, reject } from './assert.js';
 import type { Multiplier } from './multiplier.js';
 
 /** Widest signed word `saturate` accepts. */
@@ -68,7 +68,7 @@ export function requantizer(mult: Multiplier, zeroPoint: number, bits: number): 
   const [bigM, bigZero] = [BigInt(m), BigInt(zeroPoint)];
   return (acc) => {
     if (typeof acc === 'number') {
-      if (!Number.isSafeInteger(acc)) check(false, 'requantize', `accumulator must be a safe integer, got ${acc}`);
+      if (!Number.isSafeInteger(acc)) reject('requantize', `accumulator must be a safe integer, got ${acc}`);
       const product = acc * m;
       // A product or sum beyond 2^53 − 1 comes out of the double rounded to ≥ 2^53, which is not a safe integer.
       const biased = product + bias;

@@ -143,7 +143,7 @@ const NUMERIC = new Set<string>(['LUT', 'FF', 'LUTRAM', 'BRAM18', 'DSP', 'Cycles
 
 /** An estimated figure, followed by the synthesized one when `kiln synth` has measured this unit. */
 function withSynth(est: number, syn: Record<ResourceName, number> | undefined, r: ResourceName): string {
-  return syn ? `${fmt(est)} (${fmt(syn[r])})` : fmt(est);
+  return syn ? `${formatCount(est)} (${formatCount(syn[r])})` : formatCount(est);
 }
 
 function tableRows(report: Report): { rows: string[][]; footer: string[][] } {
@@ -157,14 +157,14 @@ function tableRows(report: Report): { rows: string[][]; footer: string[][] } {
     withSynth(l.lutram, l.synthesized, 'lutram'),
     withSynth(l.bram18, l.synthesized, 'bram18'),
     withSynth(l.dsp, l.synthesized, 'dsp'),
-    fmt(l.cycles),
+    formatCount(l.cycles),
   ]);
-  rows.push(['(top level)', 'schedule', '', '', fmt(report.top.lut), fmt(report.top.ff), fmt(report.top.lutram), fmt(report.top.bram18), fmt(report.top.dsp), '']);
+  rows.push(['(top level)', 'schedule', '', '', formatCount(report.top.lut), formatCount(report.top.ff), formatCount(report.top.lutram), formatCount(report.top.bram18), formatCount(report.top.dsp), '']);
   const t = report.total;
   const u = report.utilization;
   const footer = [
-    ['Total', '', '', '', ...RESOURCES.map((r) => withSynth(t[r], report.synthesizedTotal, r)), fmt(t.cycles)],
-    ['Limit', '', '', '', ...RESOURCES.map((r) => fmt(report.limits[r])), ''],
+    ['Total', '', '', '', ...RESOURCES.map((r) => withSynth(t[r], report.synthesizedTotal, r)), formatCount(t.cycles)],
+    ['Limit', '', '', '', ...RESOURCES.map((r) => formatCount(report.limits[r])), ''],
     ['Used', '', '', '', ...RESOURCES.map((r) => pct(u[r])), ''],
   ];
   return { rows, footer };
@@ -172,11 +172,11 @@ function tableRows(report: Report): { rows: string[][]; footer: string[][] } {
 
 function verdict(report: Report): string {
   if (report.fits) return `fits ${report.device.id}`;
-  return `does NOT fit ${report.device.id}: over on ${report.over.map((r) => `${r.toUpperCase()} ${fmt(report.total[r])} > ${fmt(report.limits[r])}`).join(', ')}`;
+  return `does NOT fit ${report.device.id}: over on ${report.over.map((r) => `${r.toUpperCase()} ${formatCount(report.total[r])} > ${formatCount(report.limits[r])}`).join(', ')}`;
 }
 
 function summaryLine(report: Report): string {
-  return `${report.model} on ${report.device.part} at ${report.clockMHz} MHz: ${fmt(report.total.cycles)} cycles = ${report.total.latencyUs.toFixed(1)} µs per inference; ${verdict(report)}`;
+  return `${report.model} on ${report.device.part} at ${report.clockMHz} MHz: ${formatCount(report.total.cycles)} cycles = ${report.total.latencyUs.toFixed(1)} µs per inference; ${verdict(report)}`;
 }
 
 export function renderReportMarkdown(report: Report): string {
@@ -221,8 +221,6 @@ export function formatCount(n: number): string {
   if (!Number.isInteger(n)) return n.toLocaleString('en-US');
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
-
-const fmt = formatCount;
 
 function pct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '∞';

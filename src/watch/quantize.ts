@@ -14,10 +14,9 @@
  * layer whose key matches a stored one skips the float forward; its outputs are computed again only if a
  * layer downstream of it changed structure and needs them as its inputs.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { affineParams, quantizeAll, type AffineParams } from '../arith/index.js';
-import { writeFileAtomicSync } from '../emitters/write.js';
+import { readTextIfExists, writeFileAtomicSync } from '../emitters/write.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
 import { CALIBRATION_WINDOWS, KIND_SEMANTICS, quantizeLayer, syntheticWindows } from '../reference/index.js';
 import { minMax } from '../reference/kinds/_shared.js';
@@ -92,17 +91,18 @@ export function quantizeDesign(design: ResolvedDesign, cache: QuantizeCache = cr
 
   const nodes = new Map(design.layers.map((n) => [n.path, n]));
   const entries = new Map<string, FloatEntry>();
+  /** The float forward of one layer, with fresh synthetic parameters (into which it records its statistics). */
+  const runFloat = (node: LayerNode): { params: FloatParams; out: FloatBatch } => {
+    const sem = KIND_SEMANTICS[node.kind];
+    const params = sem.init(node, createRng(seed, node.path));
+    const inputs = node.kind === 'input' ? [calibration] : node.inputs.map((i) => floatOutput(i.from));
+    stats.floatComputed.push(node.path);
+    return { params, out: sem.float(node, params, inputs) };
+  };
   /** A layer's float outputs, computed (with those of its producers) when an entry from disk lacks them. */
   const floatOutput = (path: string): FloatBatch => {
     const entry = entries.get(path)!;
-    if (!entry.out) {
-      const node = nodes.get(path)!;
-      // Fresh parameters: the float forward records its statistics again (the same ones: same inputs).
-      const params = KIND_SEMANTICS[node.kind].init(node, createRng(seed, node.path));
-      const inputs = node.kind === 'input' ? [calibration] : node.inputs.map((i) => floatOutput(i.from));
-      entry.out = KIND_SEMANTICS[node.kind].float(node, params, inputs);
-      stats.floatComputed.push(path);
-    }
+    entry.out ??= runFloat(nodes.get(path)!).out;
     return entry.out;
   };
 
@@ -114,12 +114,9 @@ export function quantizeDesign(design: ResolvedDesign, cache: QuantizeCache = cr
     // A stored entry without the statistics its kind records cannot stand in for the float forward.
     if (entry && !entry.params && sem.statistics?.some((name) => !entry!.statistics?.[name])) entry = undefined;
     if (entry?.key !== key) {
-      const params = sem.init(node, createRng(seed, node.path));
-      const inputs = node.kind === 'input' ? [calibration] : node.inputs.map((i) => floatOutput(i.from));
-      const out = sem.float(node, params, inputs);
+      const { params, out } = runFloat(node);
       entry = { key, params, out, range: minMax(out.data), ...statisticsOf(sem, params) };
       cache.floats.set(node.path, entry);
-      stats.floatComputed.push(node.path);
     }
     // An entry from the store: fresh synthetic parameters plus the statistics its float forward recorded.
     entry.params ??= { ...sem.init(node, createRng(seed, node.path)), ...entry.statistics };
@@ -167,7 +164,7 @@ export function readQuantizeCache(outDir: string, generator: string): QuantizeCa
   const cache = createQuantizeCache();
   let stored: Partial<StoredCalibration>;
   try {
-    stored = JSON.parse(readFileSync(join(outDir, CALIBRATION_FILE), 'utf8')) as Partial<StoredCalibration>;
+    stored = JSON.parse(readTextIfExists(join(outDir, CALIBRATION_FILE)) ?? 'null') as Partial<StoredCalibration>;
   } catch {
     return cache;
   }
@@ -201,11 +198,5 @@ export function writeQuantizeCache(outDir: string, cache: QuantizeCache, generat
   }
   const text = JSON.stringify({ schema: CALIBRATION_SCHEMA, generator, layers } satisfies StoredCalibration) + '\n';
   const path = join(outDir, CALIBRATION_FILE);
-  let before: string | undefined;
-  try {
-    before = readFileSync(path, 'utf8');
-  } catch {
-    /* first time */
-  }
-  if (before !== text) writeFileAtomicSync(path, text);
+  if (readTextIfExists(path) !== text) writeFileAtomicSync(path, text);
 }
