@@ -18,7 +18,7 @@ import { RESOURCES, transformer, type KilnConfig, type ResourceName } from '../s
 import { estimateDesign, ACTIVE_CALIBRATION } from '../src/estimator/index.js';
 import { resolveDesign } from '../src/ir/index.js';
 import { emitHardware } from '../src/emitters/vhdl/index.js';
-import { writeArtifacts } from '../src/emitters/write.js';
+import { writeArtifacts } from '../src/build/write.js';
 import { quantizeModel } from '../src/reference/index.js';
 import { ghdlVersion } from '../src/toolchain/ghdl.js';
 import { simulate } from '../src/toolchain/simulate.js';

@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeArtifacts } from '../../src/emitters/write.js';
+import { writeArtifacts } from '../../src/build/write.js';
 import { emitHardware } from '../../src/emitters/vhdl/index.js';
 import { estimateDesign, PART_GROUPS, type Part, type PartGroup } from '../../src/estimator/index.js';
 import { resolveDesign, type ResolvedDesign } from '../../src/ir/index.js';

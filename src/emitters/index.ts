@@ -1,2 +1,1 @@
 export * from './report.js';
-export { writeArtifacts, writeFileAtomic } from './write.js';

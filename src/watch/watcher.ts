@@ -8,15 +8,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildProject, type BuildCache, type BuildResult } from '../build.js';
+import { buildProject, type BuildCache, type BuildResult } from '../build/pipeline.js';
 import { isKilnError, KilnError, type Diagnostic } from '../dsl/diagnostics.js';
 import { CONFIG_FILES, MODULE_NAME } from '../dsl/load.js';
 import type { TestbenchEntry } from '../emitters/vhdl/index.js';
 import { simulate, type SimResult } from '../toolchain/simulate.js';
 import { scanDependencies, type ConfigDependencies } from './deps.js';
-import { acquireLock, type BuildLock } from './lock.js';
-import { KILN_DIR } from './manifest.js';
-import { TOP_UNIT } from './units.js';
+import { acquireLock, type BuildLock } from '../build/lock.js';
+import { KILN_DIR } from '../build/manifest.js';
+import { TOP_UNIT } from '../build/units.js';
 
 export type WatchEvent =
   /** A build starts: the first one, or after `changed` files changed. */

@@ -3,7 +3,7 @@
  * GHDL tests never skip under CI=true: a missing GHDL fails them there.
  */
 import { it } from 'vitest';
-import { writeArtifacts } from '../../src/emitters/write.js';
+import { writeArtifacts } from '../../src/build/write.js';
 import { emitHardware, type TestbenchEntry } from '../../src/emitters/vhdl/index.js';
 import { resolveDesign, type ResolvedDesign } from '../../src/ir/index.js';
 import { quantizeModel } from '../../src/reference/index.js';

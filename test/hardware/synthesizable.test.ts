@@ -1,7 +1,7 @@
 /** Every generated entity, and the top level, is accepted by GHDL synthesis (the first step of the synthesis flow). */
 import { describe, expect } from 'vitest';
 import { join } from 'node:path';
-import { writeArtifacts } from '../../src/emitters/write.js';
+import { writeArtifacts } from '../../src/build/write.js';
 import { emitHardware } from '../../src/emitters/vhdl/index.js';
 import { resolveDesign } from '../../src/ir/index.js';
 import { transformer } from '../../src/index.js';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { transformer } from '../../src/index.js';
-import { writeArtifacts } from '../../src/emitters/write.js';
+import { writeArtifacts } from '../../src/build/write.js';
 import { emitHardware } from '../../src/emitters/vhdl/index.js';
 import { estimateDesign, estimateLayer } from '../../src/estimator/index.js';
 import { resolveDesign } from '../../src/ir/index.js';

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
-import { compileProject } from '../../src/build.js';
+import { compileProject } from '../../src/build/index.js';
 import { configSource } from '../helpers.js';
 
 /** A small transformer on a roomy device (auto placement has blocks to spare): builds in tens of milliseconds. */

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
-import { buildProject } from '../../src/build.js';
+import { buildProject } from '../../src/build/index.js';
 import { startWatch, type WatchEvent, type Watcher } from '../../src/watch/watcher.js';
 import { itGhdl } from '../hardware/_harness.js';
 import { project } from '../helpers.js';

@@ -6,7 +6,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildProject } from '../../src/build.js';
+import { buildProject } from '../../src/build/index.js';
 import { isKilnError } from '../../src/dsl/diagnostics.js';
 import { startWatch, type WatchEvent, type Watcher } from '../../src/watch/watcher.js';
 import { configSource, project } from '../helpers.js';

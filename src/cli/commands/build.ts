@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
-import { buildProject } from '../../build.js';
+import { buildProject } from '../../build/index.js';
 import { renderConsoleTable } from '../../emitters/report.js';
-import { formatBuildSummary } from '../../watch/summary.js';
+import { formatBuildSummary } from '../../build/summary.js';
 import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, type Command } from './_shared.js';
 
 export const build: Command = {

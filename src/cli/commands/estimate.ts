@@ -1,4 +1,4 @@
-import { compileProject } from '../../build.js';
+import { compileProject } from '../../build/index.js';
 import { renderConsoleTable } from '../../emitters/report.js';
 import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, type Command } from './_shared.js';
 

@@ -1,4 +1,4 @@
-import { buildProject } from '../../build.js';
+import { buildProject } from '../../build/index.js';
 import { formatCount } from '../../emitters/report.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';

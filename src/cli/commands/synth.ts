@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildProject } from '../../build.js';
+import { buildProject } from '../../build/index.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
-import { writeFileAtomic } from '../../emitters/write.js';
+import { writeFileAtomic } from '../../build/write.js';
 import { synthesize } from '../../synth/index.js';
 import { COUNTING_RULE, designKey, renderSynthTable, reportUnit, SYNTH_REPORT, vhdlHash, type SynthReport } from '../../synth/report.js';
 import { iverilogVersion } from '../../synth/verilog-tb.js';

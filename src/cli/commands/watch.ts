@@ -2,7 +2,7 @@ import { basename, relative } from 'node:path';
 import { KilnError } from '../../dsl/diagnostics.js';
 import { renderConsoleTable } from '../../emitters/report.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
-import { formatBuildSummary } from '../../watch/summary.js';
+import { formatBuildSummary } from '../../build/summary.js';
 import { startWatch, type WatchEvent } from '../../watch/watcher.js';
 import { formatDiagnostic } from '../main.js';
 import { COMMON_OPTIONS, CONFIG_HELP, EXIT_OK, type Command, type Io, type OptionValues } from './_shared.js';

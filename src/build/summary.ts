@@ -1,6 +1,6 @@
 /** Human-readable lines for what an incremental build did (kiln build and kiln watch print them on stderr). */
 import { relative } from 'node:path';
-import type { BuildSummary } from '../build.js';
+import type { BuildSummary } from './pipeline.js';
 import { formatDelta } from './delta.js';
 
 export interface SummaryOptions {

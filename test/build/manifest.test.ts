@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProject } from '../../src/build.js';
-import { MANIFEST_FILE, manifestProblem, readManifest } from '../../src/watch/manifest.js';
+import { buildProject } from '../../src/build/index.js';
+import { MANIFEST_FILE, manifestProblem, readManifest } from '../../src/build/manifest.js';
 import { kiln, project, tempDir } from '../helpers.js';
-import { config, diffSnapshots, expectSameAsFullBuild, snapshot } from './_helpers.js';
+import { config, diffSnapshots, expectSameAsFullBuild, snapshot } from '../watch/_helpers.js';
 
 async function built(text = config()) {
   const dir = project({ 'fpga.config.ts': text });

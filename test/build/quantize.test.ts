@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { transformer } from '../../src/index.js';
 import { resolveDesign } from '../../src/ir/index.js';
 import { quantizeModel, runReference } from '../../src/reference/index.js';
-import { hashValue } from '../../src/watch/_hash.js';
-import { createQuantizeCache, quantizeDesign } from '../../src/watch/quantize.js';
-import { createReferenceCache, referenceOutputs } from '../../src/watch/reference.js';
-import { arithmeticView } from '../../src/watch/units.js';
+import { hashValue } from '../../src/util/hash.js';
+import { createQuantizeCache, quantizeDesign } from '../../src/build/quantize.js';
+import { createReferenceCache, referenceOutputs } from '../../src/build/reference.js';
+import { arithmeticView } from '../../src/build/units.js';
 
 const model = (o: Record<string, unknown> = {}) => transformer({ window: 6, inputFeatures: 3, dModel: 8, ffnDim: 16, ...o } as never);
 const EDITS: Record<string, unknown>[] = [

@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { writeFileAtomicSync } from '../emitters/write.js';
+import { writeFileAtomicSync } from './write.js';
 import type { LayerCost, SummaryValue, UnitKind } from './units.js';
 
 export const KILN_DIR = '.kiln';

@@ -6,10 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProject } from '../../src/build.js';
-import { CALIBRATION_FILE } from '../../src/watch/quantize.js';
+import { buildProject } from '../../src/build/index.js';
+import { CALIBRATION_FILE } from '../../src/build/quantize.js';
 import { project } from '../helpers.js';
-import { config, diffSnapshots, expectSameAsFullBuild, rebuiltIds, snapshot } from './_helpers.js';
+import { config, diffSnapshots, expectSameAsFullBuild, rebuiltIds, snapshot } from '../watch/_helpers.js';
 
 async function twoBuilds(before: string, after: string, options: { cached?: boolean } = {}) {
   const dir = project({ 'fpga.config.ts': before });

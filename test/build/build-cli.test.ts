@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kiln, project } from '../helpers.js';
-import { config } from './_helpers.js';
+import { config } from '../watch/_helpers.js';
 
 describe('kiln build (incremental)', () => {
   it('prints the rebuilt units with their reasons, the unchanged count and the delta', async () => {

@@ -7,8 +7,8 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEMP_FILE_RE, writeFileAtomicSync } from '../emitters/write.js';
-import { hashContent } from './_hash.js';
+import { TEMP_FILE_RE, writeFileAtomicSync } from './write.js';
+import { hashContent } from '../util/hash.js';
 import { isProcessAlive } from './lock.js';
 import { KILN_DIR, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
 import { describeChange, type UnitPlan } from './units.js';

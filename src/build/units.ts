@@ -30,7 +30,7 @@ import type { Report } from '../emitters/report.js';
 import type { Cost, Estimate, LayerEstimate } from '../estimator/index.js';
 import type { LayerNode, MemoryNode, MultiplierNode, ResolvedDesign } from '../ir/types.js';
 import type { QuantizedModel, QuantLayer } from '../reference/types.js';
-import { hashValue } from './_hash.js';
+import { hashValue } from '../util/hash.js';
 
 export const ARITH_UNIT = '@arith';
 export const TOP_UNIT = '@top';

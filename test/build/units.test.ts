@@ -4,8 +4,8 @@ import { emitArithUnit, emitHardware, emitLayerUnit, emitModelUnit, emitTopUnit,
 import { graph, transformer } from '../../src/index.js';
 import { resolveDesign } from '../../src/ir/index.js';
 import { quantizeModel } from '../../src/reference/index.js';
-import { hashValue } from '../../src/watch/_hash.js';
-import { generatorRevision } from '../../src/watch/generator.js';
+import { hashValue } from '../../src/util/hash.js';
+import { generatorRevision } from '../../src/build/generator.js';
 import { KILN_VERSION } from '../../src/version.js';
 
 const DESIGNS = {

@@ -7,7 +7,7 @@
 import type { ResolvedDesign } from '../ir/types.js';
 import { runLayer } from '../reference/index.js';
 import type { QuantizedModel } from '../reference/types.js';
-import { hashContent } from './_hash.js';
+import { hashContent } from '../util/hash.js';
 
 export type ReferenceCache = Map<string, { key: string; values: Int32Array }>;
 

@@ -16,13 +16,13 @@
  */
 import { join } from 'node:path';
 import { affineParams, quantizeAll, type AffineParams } from '../arith/index.js';
-import { readTextIfExists, writeFileAtomicSync } from '../emitters/write.js';
+import { readTextIfExists, writeFileAtomicSync } from './write.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
 import { CALIBRATION_WINDOWS, KIND_SEMANTICS, quantizeLayer, syntheticWindows } from '../reference/index.js';
 import { minMax } from '../reference/kinds/_shared.js';
 import { createRng } from '../reference/rng.js';
 import type { FloatBatch, FloatParams, KindSemantics, QuantizedModel, QuantLayer } from '../reference/types.js';
-import { hashValue } from './_hash.js';
+import { hashValue } from '../util/hash.js';
 import { KILN_DIR } from './manifest.js';
 import { arithmeticView } from './units.js';
 

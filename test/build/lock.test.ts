@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFile
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProject } from '../../src/build.js';
+import { buildProject } from '../../src/build/index.js';
 import { isKilnError } from '../../src/dsl/diagnostics.js';
-import { acquireLock, LOCK_FILE } from '../../src/watch/lock.js';
+import { acquireLock, LOCK_FILE } from '../../src/build/lock.js';
 import { kiln, project, ROOT } from '../helpers.js';
-import { config, expectSameAsFullBuild } from './_helpers.js';
+import { config, expectSameAsFullBuild } from '../watch/_helpers.js';
 
 function writeLock(out: string, pid: number, host = hostname()) {
   mkdirSync(join(out, '.kiln'), { recursive: true });

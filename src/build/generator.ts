@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KILN_VERSION } from '../version.js';
-import { hashContent } from './_hash.js';
+import { hashContent } from '../util/hash.js';
 
 /** Bump when generated files change for the same IR and code outside the hashed folders (e.g. build.ts). */
 export const GENERATOR_REVISION = 1;
@@ -28,7 +28,8 @@ function codeHash(): string {
   const here = fileURLToPath(import.meta.url);
   const root = dirname(dirname(here));
   const fromSource = here.endsWith('.ts');
-  const files: string[] = [join(root, fromSource ? 'version.ts' : 'version.js'), join(root, 'watch', fromSource ? 'units.ts' : 'units.js'), join(root, 'watch', fromSource ? '_hash.ts' : '_hash.js')];
+  const ext = fromSource ? '.ts' : '.js';
+  const files: string[] = [join(root, `version${ext}`), join(root, 'build', `units${ext}`), join(root, 'util', `hash${ext}`)];
   for (const folder of GENERATOR_FOLDERS) collect(join(root, folder), fromSource, files);
   const parts = files.sort().map((f) => {
     let text: string;
