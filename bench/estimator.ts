@@ -26,7 +26,7 @@ import { yosysVersion } from '../src/toolchain/yosys.js';
 import { iverilogVersion } from '../src/synth/verilog-tb.js';
 import { machine } from './lib/machine.js';
 import { pathToFileURL } from 'node:url';
-import { createRng } from '../src/reference/rng.js';
+import { createRng } from '../src/util/rng.js';
 import { synthesizeModel } from './lib/synth-model.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -81,3 +81,10 @@ export function requantizer(mult: Multiplier, zeroPoint: number, bits: number): 
     return Number(saturate(bigZero + roundShift(acc * bigM, n), bits));
   };
 }
+
+/** Bits of a signed number able to hold every integer in [-maxAbs, maxAbs]. */
+export function signedBitsFor(maxAbs: bigint): number {
+  let bits = 1;
+  while ((1n << BigInt(bits - 1)) - 1n < maxAbs) bits++;
+  return bits;
+}

@@ -18,10 +18,10 @@ import { loadConfig, type LoadedConfig } from '../dsl/load.js';
 import { withLocations } from '../dsl/locate.js';
 import type { ConfigEnv } from '../dsl/types.js';
 import { createReport, renderReportJson, renderReportMarkdown, type Report } from '../emitters/index.js';
-import { emitArithUnit, emitHardware, emitLayerUnit, emitModelUnit, emitTopUnit, testbenchEntries, type TestbenchEntry } from '../emitters/vhdl/index.js';
+import { emitHardwareUnit, testbenchEntries, type HardwareContext, type TestbenchEntry } from '../emitters/vhdl/index.js';
 import { estimateDesign, type Estimate } from '../estimator/index.js';
-import { resolveDesign, type ResolvedDesign } from '../ir/index.js';
-import { quantizeModel } from '../reference/index.js';
+import { resolveDesign, type LayerNode, type ResolvedDesign } from '../ir/index.js';
+import { createQuantizeCache, createReferenceCache, quantizeModel, quantizeWithStats, runReference, type QuantizeCache, type ReferenceCache } from '../reference/index.js';
 import type { QuantizedModel } from '../reference/types.js';
 import { readTextIfExists } from './write.js';
 import { KILN_VERSION } from '../version.js';
@@ -31,8 +31,7 @@ import { generatorRevision } from './generator.js';
 import { decideUnits, findGeneratedFiles, sweepTempFiles, syncUnits, verifyCleanUnits } from './incremental.js';
 import { acquireLock, type BuildLock } from './lock.js';
 import { KILN_DIR, MANIFEST_FILE, readManifest, removeManifest, writeManifest, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
-import { createQuantizeCache, quantizeDesign, readQuantizeCache, writeQuantizeCache, type QuantizeCache } from './quantize.js';
-import { createReferenceCache, referenceOutputs, type ReferenceCache } from './reference.js';
+import { readQuantizeCache, writeQuantizeCache } from './calibration-store.js';
 import { planUnits, type UnitKind, type UnitPlan } from './units.js';
 
 export interface ProjectOptions {
@@ -154,38 +153,55 @@ async function prepare(options: ProjectOptions): Promise<Prepared> {
 /** Loads, validates, estimates and renders everything; writes nothing. Throws KilnError (with source locations) on bad input. */
 export async function compileProject(options: ProjectOptions = {}): Promise<ProjectResult> {
   const { loaded, design, estimate, report, outDir } = await prepare(options);
-  const artifacts = new Map([
+  if (options.hardware === false) {
+    return { loaded, design, estimate, report, outDir, artifacts: reportFiles(report), testbenches: [] };
+  }
+  return located(loaded, () => {
+    const model = quantizeModel(design);
+    const testbenches = testbenchEntries(design, cyclesFrom(estimate));
+    const plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
+    const artifacts = new Map<string, string>();
+    const ctx = emitContext(design, model, report, testbenches);
+    for (const p of plans) for (const [rel, text] of emitUnit(p, ctx)) artifacts.set(rel, text);
+    return { loaded, design, estimate, report, outDir, artifacts, quantized: model, testbenches };
+  });
+}
+
+const reportFiles = (report: Report) =>
+  new Map([
     ['report.json', renderReportJson(report)],
     ['report.md', renderReportMarkdown(report)],
   ]);
-  if (options.hardware === false) return { loaded, design, estimate, report, outDir, artifacts, testbenches: [] };
-  const { quantized, hw } = located(loaded, () => {
-    const q = quantizeModel(design);
-    return { quantized: q, hw: emitHardware(design, q) };
-  });
-  for (const [rel, text] of hw.files) artifacts.set(rel, text);
-  return { loaded, design, estimate, report, outDir, artifacts, quantized, testbenches: hw.testbenches };
+
+/** Each layer's cycles as estimated (the estimate already asked every engine). */
+const cyclesFrom = (estimate: Estimate) => (node: LayerNode) => estimate.layers[node.index]!.cycles;
+
+interface EmitContext extends HardwareContext {
+  readonly report: Report;
+  readonly nodes: ReadonlyMap<string, LayerNode>;
+  /** The reference model's outputs of an earlier build (watch mode). */
+  readonly referenceCache?: ReferenceCache;
 }
 
-/** Files of a unit, generated from the design (only called for dirty units). */
-function emitUnit(p: UnitPlan, design: ResolvedDesign, model: QuantizedModel, report: Report, testbenches: readonly TestbenchEntry[], cycles: ReadonlyMap<string, number>, refCache: ReferenceCache): Map<string, string> {
+function emitContext(design: ResolvedDesign, model: QuantizedModel, report: Report, testbenches: readonly TestbenchEntry[], referenceCache?: ReferenceCache): EmitContext {
+  return { design, model, report, testbenches, nodes: new Map(design.layers.map((l) => [l.path, l])), ...(referenceCache ? { referenceCache } : {}) };
+}
+
+/** Files of a unit, generated from the design: every unit in compileProject, the dirty ones in buildProject. */
+function emitUnit(p: UnitPlan, ctx: EmitContext): Map<string, string> {
   switch (p.kind) {
     case 'layer':
-      return emitLayerUnit(design.layers.find((l) => l.path === p.id)!, model, design.weights.seed, cycles.get(p.id));
+      return emitHardwareUnit({ kind: 'layer', node: ctx.nodes.get(p.id)! }, ctx);
     case 'arith':
-      return emitArithUnit();
     case 'top':
-      return emitTopUnit(design);
+      return emitHardwareUnit({ kind: p.kind }, ctx);
     case 'model': {
-      const facets = p.facets;
-      const { values } = referenceOutputs(design, model, (path) => facets[`ref:${path}`]!, facets.sample!, refCache);
-      return emitModelUnit(design, model, testbenches, values.get(design.output)!);
+      const { design, model } = ctx;
+      const expected = runReference(design, model, model.sampleInput, ctx.referenceCache).get(design.output)!;
+      return emitHardwareUnit({ kind: 'model' }, { ...ctx, expected });
     }
     case 'reports':
-      return new Map([
-        ['report.json', renderReportJson(report)],
-        ['report.md', renderReportMarkdown(report)],
-      ]);
+      return reportFiles(ctx.report);
   }
 }
 
@@ -227,12 +243,11 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   // (never with --force, which recomputes everything).
   const qcache = options.cache?.quantize ?? (options.force ? createQuantizeCache() : readQuantizeCache(outDir, generatorRevision()));
   const refCache = options.cache?.reference ?? createReferenceCache();
-  const { model, stats: quantizeStats } = located(loaded, () => quantizeDesign(design, qcache));
+  const { model, stats: quantizeStats } = located(loaded, () => quantizeWithStats(design, qcache));
   const quantizeMs = performance.now() - t;
 
   t = performance.now();
-  const cycles = new Map(estimate.layers.map((l) => [l.path, l.cycles]));
-  const testbenches = testbenchEntries(design, (n) => cycles.get(n.path)!);
+  const testbenches = testbenchEntries(design, cyclesFrom(estimate));
   let plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
   // Where `kiln synth` measured a unit whose key is still the same, the reports show both figures.
   const synthesized = currentSynthesis(readSynthReport(readTextIfExists(join(outDir, SYNTH_REPORT))), plans, design.name);
@@ -259,7 +274,8 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
     t = performance.now();
     const emitted = new Map<string, Map<string, string>>();
     located(loaded, () => {
-      for (const d of decisions) if (d.dirty) emitted.set(d.plan.id, emitUnit(d.plan, design, model, report, testbenches, cycles, refCache));
+      const ctx = emitContext(design, model, report, testbenches, refCache);
+      for (const d of decisions) if (d.dirty) emitted.set(d.plan.id, emitUnit(d.plan, ctx));
     });
     const emitMs = performance.now() - t;
 

@@ -29,7 +29,8 @@ import type { TestbenchEntry } from '../emitters/vhdl/index.js';
 import type { Report } from '../emitters/report.js';
 import type { Cost, Estimate, LayerEstimate } from '../estimator/index.js';
 import type { LayerNode, MemoryNode, MultiplierNode, ResolvedDesign } from '../ir/types.js';
-import type { QuantizedModel, QuantLayer } from '../reference/types.js';
+import { arithmeticKey, paramsHash } from '../reference/index.js';
+import type { QuantizedModel } from '../reference/types.js';
 import { hashValue } from '../util/hash.js';
 
 export const ARITH_UNIT = '@arith';
@@ -96,11 +97,6 @@ export function layerKeyView(node: LayerNode) {
   };
 }
 
-/** What the integer arithmetic of a layer depends on (reference model, quantization): no hardware choices. */
-export function arithmeticView(node: LayerNode) {
-  return { path: node.path, kind: node.kind, inputs: node.inputs, output: node.output, dims: node.dims, widths: node.widths };
-}
-
 /** What the top level reads of a layer. */
 export function interfaceView(node: LayerNode) {
   return {
@@ -114,27 +110,12 @@ export function interfaceView(node: LayerNode) {
 
 // ───────────────────────────── planning ─────────────────────────────
 
-/** Hash of a quantized layer's parameters, memoised per object (the watch cache reuses unchanged QuantLayers). */
-const paramHashes = new WeakMap<QuantLayer, string>();
-function paramsHash(layer: QuantLayer): string {
-  let h = paramHashes.get(layer);
-  if (h === undefined) {
-    h = hashValue(layer.params);
-    paramHashes.set(layer, h);
-  }
-  return h;
-}
-
 function plan(id: string, kind: UnitKind, facets: Record<string, string>, summary: Record<string, SummaryValue>, layer?: { estimate: LayerCost; from: readonly string[] }): UnitPlan {
   return { id, kind, key: hashValue(facets), facets, summary, ...(layer ?? {}) };
 }
 
 const costOf = (e: LayerEstimate): LayerCost => ({ lut: e.lut, ff: e.ff, lutram: e.lutram, bram18: e.bram18, dsp: e.dsp, cycles: e.cycles });
 const shapeText = (shape: readonly number[]) => shape.join('x');
-
-export function hasTestbench(node: LayerNode): boolean {
-  return node.kind !== 'input' && node.kind !== 'relu';
-}
 
 function layerSummary(node: LayerNode, cycles: number, seed: number | undefined): Record<string, SummaryValue> {
   const s: Record<string, SummaryValue> = { kind: node.kind, shape: shapeText(node.output.shape) };
@@ -160,7 +141,7 @@ export function planUnits(ctx: UnitContext): UnitPlan[] {
   for (const node of design.layers) {
     const q = model.layers.get(node.path)!;
     const est = estimates.get(node.path)!;
-    const tb = hasTestbench(node);
+    const tb = node.role === 'scheduled';
     const facets: Record<string, string> = { generator, node: hashValue(layerKeyView(node)) };
     q.inputs.forEach((inQ, p) => (facets[`input${p}`] = hashValue({ from: node.inputs[p]!.from, quant: inQ })));
     facets.output = hashValue(q.output);
@@ -198,10 +179,7 @@ export function planUnits(ctx: UnitContext): UnitPlan[] {
     sample: hashValue(model.sampleInput),
     index: hashValue(ctx.testbenches),
   };
-  for (const node of design.layers) {
-    const q = model.layers.get(node.path)!;
-    modelFacets[`ref:${node.path}`] = hashValue({ node: arithmeticView(node), inputs: q.inputs, output: q.output, params: paramsHash(q) });
-  }
+  for (const node of design.layers) modelFacets[`ref:${node.path}`] = arithmeticKey(node, model.layers.get(node.path)!);
   plans.push(plan(MODEL_UNIT, 'model', modelFacets, { ...designSummary, cycles: modelTb?.expectedCycles ?? null }));
 
   const { layers, ...head } = report;

@@ -66,13 +66,6 @@ export function dspCount(aBits: number, bBits: number): number {
   return chunks(wide, DSP_A_BITS) * chunks(narrow, DSP_B_BITS);
 }
 
-/** Bits of a signed number able to hold every integer in [-maxAbs, maxAbs]. */
-export function signedBitsFor(maxAbs: bigint): number {
-  let bits = 1;
-  while ((1n << BigInt(bits - 1)) - 1n < maxAbs) bits++;
-  return bits;
-}
-
 /** Bits of an unsigned counter or address able to hold values 0..n-1 (at least 1). */
 export function addressBits(n: number): number {
   // ⌈log2 n⌉ in integer arithmetic (exact, and cheap on the estimator's hot path)

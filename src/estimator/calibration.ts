@@ -6,7 +6,7 @@
  */
 import type { LayerKind } from '../dsl/index.js';
 import { CALIBRATION } from './calibration.generated.js';
-import type { PartGroup } from './primitives.js';
+import type { PartGroup } from '../devices/primitives.js';
 
 export type CalibrationUnit = LayerKind | 'top';
 export type Factors = Partial<Record<PartGroup, number>>;
@@ -20,7 +20,3 @@ export interface Calibration {
 }
 
 export const ACTIVE_CALIBRATION: Calibration = CALIBRATION;
-
-export function factor(table: Partial<Record<CalibrationUnit, Factors>>, unit: CalibrationUnit, group: PartGroup): number {
-  return table[unit]?.[group] ?? 1;
-}

@@ -3,16 +3,15 @@
  * against the budgeted device and the fit verdict. Pure and fast: no I/O, no emitter, no tool; the estimate
  * itself only sums numbers per part group (the parts, with their names, are built on request).
  */
+import { GroupSums, PART_GROUPS, PartList, type Cost, type Part } from '../devices/primitives.js';
 import { RESOURCES, type ResourceName } from '../dsl/index.js';
+import { topParts } from '../engines/top/cost.js';
+import { modelCycles } from '../engines/top/plan.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
+import { hardwareOf } from '../kinds/index.js';
 import { ACTIVE_CALIBRATION, type Calibration, type CalibrationUnit } from './calibration.js';
-import { KIND_ESTIMATORS } from './kinds/index.js';
-import { GROUP, GroupSums, PART_GROUPS, PartList, type Cost, type Part, type Sink } from './primitives.js';
-import { topBlocks } from './top.js';
 
 export const ESTIMATOR_VERSION = 'v1';
-/** Cycles the top level spends handing `enable` from one layer's `done` to the next. */
-export const HANDOFF_CYCLES_PER_LAYER = 1;
 
 export interface LayerEstimate extends Cost {
   readonly path: string;
@@ -85,17 +84,10 @@ function calibrated(sums: GroupSums, unit: CalibrationUnit, calibration: Calibra
   return out;
 }
 
-/** Calibrated cost of a list of parts (used by benchmarks on recorded parts). */
-export function calibratedCost(parts: readonly Part[], unit: CalibrationUnit, calibration: Calibration = ACTIVE_CALIBRATION): Cost {
-  const sums = new GroupSums();
-  for (const p of parts) sums.add(GROUP[p.group], '', p.cost.lut, p.cost.ff, p.cost.lutram, p.cost.bram18, p.cost.dsp);
-  return calibrated(sums, unit, calibration);
-}
-
 /** The blocks of a layer, with names and raw costs (reports, calibration, debugging). */
 export function layerParts(node: LayerNode): Part[] {
   const list = new PartList();
-  KIND_ESTIMATORS[node.kind].parts(node, list);
+  hardwareOf(node).parts(list);
   return list.parts;
 }
 
@@ -129,16 +121,16 @@ class LayerResult implements LayerEstimate {
 const scratch = new GroupSums();
 
 export function estimateLayer(node: LayerNode, calibration: Calibration = ACTIVE_CALIBRATION, table = factorTable(calibration)): LayerEstimate {
-  const est = KIND_ESTIMATORS[node.kind];
+  const hw = hardwareOf(node);
   try {
-    est.parts(node, scratch as Sink);
+    hw.parts(scratch);
   } catch (err) {
     scratch.values.fill(0); // never leave partial sums behind for the next estimate
     throw err;
   }
   const result = new LayerResult(node);
   calibrated(scratch, node.kind, calibration, table, result);
-  result.cycles = est.cycles(node);
+  result.cycles = hw.cycles();
   return result;
 }
 
@@ -146,7 +138,6 @@ export function estimateDesign(design: ResolvedDesign, calibration: Calibration 
   const table = factorTable(calibration);
   const layers: LayerEstimate[] = new Array(design.layers.length);
   const total = { lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0, cycles: 0 };
-  let scheduled = 0;
   for (let i = 0; i < layers.length; i++) {
     const l = (layers[i] = estimateLayer(design.layers[i]!, calibration, table));
     total.lut += l.lut;
@@ -154,17 +145,15 @@ export function estimateDesign(design: ResolvedDesign, calibration: Calibration 
     total.lutram += l.lutram;
     total.bram18 += l.bram18;
     total.dsp += l.dsp;
-    total.cycles += l.cycles;
-    if (l.cycles > 0) scheduled++;
   }
-  topBlocks(design, scratch);
+  topParts(design, scratch);
   const top = new TopResult(design, calibrated(scratch, 'top', calibration, table));
   total.lut += top.lut;
   total.ff += top.ff;
   total.lutram += top.lutram;
   total.bram18 += top.bram18;
   total.dsp += top.dsp;
-  total.cycles += scheduled * HANDOFF_CYCLES_PER_LAYER;
+  total.cycles = modelCycles(design, (node) => layers[node.index]!.cycles);
   const limits = design.limits;
   const ratio = (r: ResourceName) => (limits[r] === 0 ? (total[r] === 0 ? 0 : Infinity) : total[r] / limits[r]);
   const utilization = { lut: ratio('lut'), ff: ratio('ff'), lutram: ratio('lutram'), bram18: ratio('bram18'), dsp: ratio('dsp') };
@@ -201,7 +190,7 @@ class TopResult implements Cost {
   /** The top level's blocks with their raw costs; built when read. */
   get parts(): Part[] {
     const list = new PartList();
-    topBlocks(this.design, list);
+    topParts(this.design, list);
     return list.parts;
   }
   toJSON() {
@@ -216,6 +205,6 @@ function estimatorLabel(calibration: Calibration): string {
   return label;
 }
 
-export type { Cost, Part, PartGroup } from './primitives.js';
-export { PART_GROUPS } from './primitives.js';
+export type { Cost, Part, PartGroup } from '../devices/primitives.js';
+export { PART_GROUPS } from '../devices/primitives.js';
 export { ACTIVE_CALIBRATION, type Calibration, type CalibrationUnit } from './calibration.js';

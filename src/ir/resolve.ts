@@ -28,11 +28,13 @@ import {
   type LayerSettings,
   type ResourceName,
 } from '../dsl/index.js';
-import { KIND_RULES, type Setting } from './kinds.js';
+import { ENGINES } from '../engines/index.js';
+import { KINDS, type DimsMap, type KindNode, type Setting, type SpecOf } from '../kinds/index.js';
 import {
   IR_VERSION,
   type LayerInput,
   type LayerNode,
+  type LayerNodeOf,
   type MemoryNode,
   type MultiplierNode,
   type ResolvedDesign,
@@ -283,7 +285,7 @@ function checkLayerKeys(v: unknown, spec: GraphSpec, diags: Diagnostic[]): Recor
 }
 
 function checkApplicable(s: LayerSettings, kind: LayerKind, field: Field, subject: string, diags: Diagnostic[]): void {
-  const rules = KIND_RULES[kind];
+  const rules = KINDS[kind].rules;
   for (const key of Object.keys(s) as Setting[]) {
     if (!(rules.settings as readonly Setting[]).includes(key)) {
       diags.push(diagnostic('KILN_E_NOT_APPLICABLE', [...field, key], `'${key}' does not apply: ${subject} ${rules.describe}`, rules.settings.length > 0 ? `settings for ${kind}: ${rules.settings.join(', ')}` : `${kind} layers take no settings`));
@@ -314,56 +316,65 @@ function buildNodes(spec: GraphSpec, defaults: LayerSettings, kinds: Levels['kin
   const byPath = new Map<string, Mutable<LayerNode>>();
   const nodes: Mutable<LayerNode>[] = [];
   for (const [index, s] of spec.layers.entries()) {
-    const rules = KIND_RULES[s.kind];
-    const inputs: LayerInput[] = s.inputs.map((from) => {
-      const p = byPath.get(from)!;
-      return { from, shape: p.output.shape, elements: p.output.elements, bits: p.output.bits };
-    });
-    const has = (k: Setting) => (rules.settings as readonly Setting[]).includes(k);
-    const out = has('outputBits') ? pick(lv, s.kind, s.path, 'outputBits') : { value: inputs[0]!.bits, origin: 'inherited' as const };
-    const wb = has('weightBits') ? pick(lv, s.kind, s.path, 'weightBits') : undefined;
-    const dims = rules.dims(s, inputs);
-    const widths = rules.widths(dims, inputs, wb?.value, out.value);
-    const elements = s.shape.reduce((a, b) => a * b, 1);
-
-    let buffer: MemoryNode | undefined;
-    if (has('buffer')) {
-      const b = pick(lv, s.kind, s.path, 'buffer');
-      buffer = { role: 'buffer', depth: elements, width: out.value, storage: b.value === 'auto' ? 'lutram' : b.value, requested: b.value, origin: b.origin };
-    }
-    const ws = has('weightStorage') ? pick(lv, s.kind, s.path, 'weightStorage') : undefined;
-    const memories: MemoryNode[] = rules.memories(dims, widths, inputs, out.value).map((m) => ({
-      ...m,
-      storage: ws!.value === 'auto' ? 'logic' : ws!.value,
-      requested: ws!.value,
-      origin: ws!.origin,
-    }));
-    const mult = rules.multiplier(dims, widths, inputs);
-    let multiplier: MultiplierNode | undefined;
-    if (mult) {
-      const m = pick(lv, s.kind, s.path, 'multiplier');
-      multiplier = { ...mult, mapping: m.value === 'auto' ? 'lut' : m.value, requested: m.value, origin: m.origin };
-    }
-    const node: Mutable<LayerNode> = {
-      path: s.path,
-      name: vhdlName(s.path),
-      kind: s.kind,
-      index,
-      inputs,
-      output: { shape: s.shape, elements, bits: out.value },
-      dims,
-      widths,
-      origins: wb ? { weightBits: wb.origin, outputBits: out.origin } : { outputBits: out.origin },
-      ...(buffer ? { buffer } : {}),
-      memories,
-      ...(multiplier ? { multiplier } : {}),
-      consumers: [],
-    };
+    const node = buildNode(s, index, lv, byPath);
     for (const from of s.inputs) (byPath.get(from)!.consumers as string[]).push(s.path);
     byPath.set(s.path, node);
     nodes.push(node);
   }
   return nodes;
+}
+
+/** One node: the kind's rules give its dimensions, widths, memories and multiplier; the levels its settings. */
+function buildNode<K extends LayerKind>(s: SpecOf<K>, index: number, lv: Levels, byPath: ReadonlyMap<string, LayerNode>): Mutable<LayerNode> {
+  const { rules, hardware } = KINDS[s.kind];
+  const inputs: LayerInput[] = s.inputs.map((from) => {
+    const p = byPath.get(from)!;
+    return { from, shape: p.output.shape, elements: p.output.elements, bits: p.output.bits };
+  });
+  const has = (k: Setting) => rules.settings.includes(k);
+  const out = has('outputBits') ? pick(lv, s.kind, s.path, 'outputBits') : { value: inputs[0]!.bits, origin: 'inherited' as const };
+  const wb = has('weightBits') ? pick(lv, s.kind, s.path, 'weightBits') : undefined;
+  const dims = rules.dims(s, inputs);
+  const widths = rules.widths(dims, inputs, wb?.value, out.value);
+  const elements = s.shape.reduce((a, b) => a * b, 1);
+
+  let buffer: MemoryNode | undefined;
+  if (has('buffer')) {
+    const b = pick(lv, s.kind, s.path, 'buffer');
+    buffer = { role: 'buffer', depth: elements, width: out.value, storage: b.value === 'auto' ? 'lutram' : b.value, requested: b.value, origin: b.origin };
+  }
+  const ws = has('weightStorage') ? pick(lv, s.kind, s.path, 'weightStorage') : undefined;
+  const memories: MemoryNode[] = rules.memories(dims, widths, inputs, out.value).map((m) => ({
+    ...m,
+    storage: ws!.value === 'auto' ? 'logic' : ws!.value,
+    requested: ws!.value,
+    origin: ws!.origin,
+  }));
+  const mult = rules.multiplier(dims, widths, inputs);
+  let multiplier: MultiplierNode | undefined;
+  if (mult) {
+    const m = pick(lv, s.kind, s.path, 'multiplier');
+    multiplier = { ...mult, mapping: m.value === 'auto' ? 'lut' : m.value, requested: m.value, origin: m.origin };
+  }
+  const node: KindNode<K, DimsMap[K]> = {
+    path: s.path,
+    name: vhdlName(s.path),
+    kind: s.kind,
+    engine: hardware.engine,
+    role: hardware.engine === 'none' ? 'scheduled' : ENGINES[hardware.engine].role,
+    index,
+    inputs,
+    output: { shape: s.shape, elements, bits: out.value },
+    dims,
+    widths,
+    origins: wb ? { weightBits: wb.origin, outputBits: out.origin } : { outputBits: out.origin },
+    ...(buffer ? { buffer } : {}),
+    memories,
+    ...(multiplier ? { multiplier } : {}),
+    consumers: [],
+  };
+  // A node built by its own kind's rules is that kind's node; TypeScript cannot follow K into the union.
+  return node as LayerNodeOf<K>;
 }
 
 // ───────────────────────────── auto placement ─────────────────────────────

@@ -3,7 +3,10 @@
  * model, emitters, watch). Nothing downstream looks at the user's config.
  */
 import type { Device } from '../devices/index.js';
-import type { LayerKind, MatmulMode, ResourceName, Shape } from '../dsl/index.js';
+import type { LayerKind, ResourceName, Shape } from '../dsl/index.js';
+import type { EngineName, EngineRole } from '../engines/index.js';
+import type { DimsMap } from '../kinds/registry.js';
+import type { KindNode } from '../kinds/types.js';
 
 export const IR_VERSION = 1;
 
@@ -48,25 +51,6 @@ export interface MultiplierNode {
   readonly reason?: string;
 }
 
-/** Kind-specific dimensions. Rows are time steps unless said otherwise. */
-export type LayerDims =
-  | { readonly kind: 'input'; readonly rows: number; readonly cols: number }
-  | { readonly kind: 'linear'; readonly rows: number; readonly inFeatures: number; readonly outFeatures: number; readonly bias: boolean }
-  | {
-      readonly kind: 'matmul';
-      readonly mode: MatmulMode;
-      readonly heads: number;
-      /** Output rows per head. */
-      readonly rows: number;
-      /** Output columns per head. */
-      readonly cols: number;
-      /** Length of each dot product. */
-      readonly inner: number;
-    }
-  | { readonly kind: 'softmax'; readonly rows: number; readonly cols: number }
-  | { readonly kind: 'posenc' | 'add' | 'batchnorm' | 'layernorm' | 'relu'; readonly rows: number; readonly cols: number }
-  | { readonly kind: 'avgpool'; readonly window: number; readonly cols: number };
-
 /** Widths that follow from the configured ones; never configured directly. */
 export interface DerivedWidths {
   readonly weight?: number;
@@ -79,16 +63,18 @@ export interface DerivedWidths {
   readonly requantMultiplier?: number;
 }
 
-export interface LayerNode {
+/** What every layer node holds, whatever its kind (`kind` and `dims` are added per kind). */
+export interface LayerNodeBase {
   readonly path: string;
   /** VHDL identifier derived from the path (dots → underscores). */
   readonly name: string;
-  readonly kind: LayerKind;
+  /** The engine that runs the layer ('none' for kinds kiln cannot build yet), and how the top level drives it. */
+  readonly engine: EngineName | 'none';
+  readonly role: EngineRole;
   /** Position in the layer-at-a-time schedule (0 = the model input). */
   readonly index: number;
   readonly inputs: readonly LayerInput[];
   readonly output: TensorInfo;
-  readonly dims: LayerDims;
   readonly widths: DerivedWidths;
   /** Where each configured value came from. */
   readonly origins: { readonly weightBits?: SettingOrigin; readonly outputBits: SettingOrigin };
@@ -99,6 +85,14 @@ export interface LayerNode {
   /** Paths of the layers that read this one's output. */
   readonly consumers: readonly string[];
 }
+
+export type LayerNodes = { [K in LayerKind]: KindNode<K, DimsMap[K]> };
+
+/** A layer node of kind K, with that kind's dimensions (src/kinds/<kind>/rules.ts). */
+export type LayerNodeOf<K extends LayerKind> = LayerNodes[K];
+
+/** A layer node of any kind; narrowing on `kind` gives that kind's dimensions. */
+export type LayerNode = LayerNodes[LayerKind];
 
 export interface ResolvedDesign {
   readonly irVersion: typeof IR_VERSION;

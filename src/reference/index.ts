@@ -1,5 +1,4 @@
-export { quantizeModel, quantizeLayer, syntheticWindows, CALIBRATION_WINDOWS } from './quantize.js';
-export { runReference, runLayer, randomLayerInputs } from './run.js';
-export { KIND_SEMANTICS } from './kinds/index.js';
-export { expTable, softmaxOutputParams } from './kinds/softmax.js';
+/** The integer reference model and the quantization of a design (each one implementation, optionally cached). */
+export { quantizeModel, quantizeWithStats, quantizeLayer, createQuantizeCache, arithmeticView, syntheticWindows, CALIBRATION_WINDOWS, type QuantizeCache, type QuantizeStats, type FloatEntry } from './quantize.js';
+export { runReference, runReferenceWithStats, runLayer, randomLayerInputs, createReferenceCache, arithmeticKey, paramsHash, type ReferenceCache } from './run.js';
 export type * from './types.js';

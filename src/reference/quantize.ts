@@ -1,15 +1,26 @@
 /**
- * Synthetic quantized model: PyTorch-style random float parameters, calibrated like post-training
- * quantization (a float forward over synthetic time-series windows gives every tensor's range), then
- * quantized with the integer arithmetic of src/arith. Deterministic in (seed, layer path).
+ * Quantizing a design: PyTorch-style random float parameters (synthetic, deterministic in (seed, layer path)),
+ * calibrated like post-training quantization (a float forward over time-series windows gives every tensor's
+ * range), then quantized with the integer arithmetic of src/arith by each kind's semantics.
+ *
+ * One implementation, with an optional cache for incremental builds: the float calibration of each layer (its
+ * float parameters and outputs, the expensive part) is reused while the layer's *structure* is unchanged, and
+ * its QuantLayer while the layer and the quantization of its inputs and output are unchanged. This is exact:
+ * a layer's float parameters depend only on (seed, path, kind, dimensions) and its float outputs only on those
+ * and its producers' float outputs; bit widths, storage and multipliers never enter the float forward. So the
+ * float key is (seed, path, kind, dims, shapes, producers' float keys). test/build/quantize.test.ts checks that
+ * a cached run equals a fresh one after every edit of a sequence.
  */
 import { affineParams, quantizeAll, type AffineParams } from '../arith/index.js';
 import { fail, isKilnError } from '../dsl/diagnostics.js';
-import type { LayerNode, ResolvedDesign } from '../ir/types.js';
-import { KIND_SEMANTICS } from './kinds/index.js';
-import { minMax } from './kinds/_shared.js';
-import { createRng } from './rng.js';
-import type { FloatBatch, FloatParams, QuantizedModel, QuantLayer } from './types.js';
+import type { LayerKind } from '../dsl/index.js';
+import type { LayerNode, LayerNodeOf, ResolvedDesign } from '../ir/types.js';
+import { KINDS, type FloatMap } from '../kinds/registry.js';
+import type { FloatBatch } from '../kinds/types.js';
+import { minMax } from '../kinds/_shared/semantics.js';
+import { hashValue } from '../util/hash.js';
+import { createRng } from '../util/rng.js';
+import type { QuantizedModel, QuantLayer, QuantLayerOf } from './types.js';
 
 /** Windows in the calibration batch. */
 export const CALIBRATION_WINDOWS = 16;
@@ -31,34 +42,53 @@ export function syntheticWindows(rows: number, cols: number, windows: number, se
   return { samples: windows, data };
 }
 
-export function quantizeModel(design: ResolvedDesign): QuantizedModel {
-  const seed = design.weights.seed;
-  const inputNode = design.layers[0]!;
-  const [rows, cols] = [inputNode.output.shape[0]!, inputNode.output.shape[1]!];
-  const calibration = syntheticWindows(rows, cols, CALIBRATION_WINDOWS + 1, seed);
-  const outputs = new Map<string, FloatBatch>();
-  const quant = new Map<string, AffineParams>();
-  const floatParams = new Map<string, FloatParams>();
-  const layers = new Map<string, QuantLayer>();
+/** The float calibration of one layer. */
+export interface FloatEntry {
+  /** Its structure: everything its float parameters and float forward depend on. */
+  key: string;
+  /** Absent for an entry restored from a store until the layer is quantized. */
+  params?: unknown;
+  /** Absent for an entry restored from a store until a layer downstream needs it as its input. */
+  out?: FloatBatch;
+  range: { min: number; max: number };
+  /** The statistics its float forward recorded into its params (KindSemantics.statistics). */
+  statistics?: Record<string, Float64Array>;
+}
 
-  for (const node of design.layers) {
-    const sem = KIND_SEMANTICS[node.kind];
-    const params = sem.init(node, createRng(seed, node.path));
-    floatParams.set(node.path, params);
-    const inputs = node.kind === 'input' ? [calibration] : node.inputs.map((i) => outputs.get(i.from)!);
-    const out = sem.float(node, params, inputs);
-    outputs.set(node.path, out);
-    const inQ = node.inputs.map((i) => quant.get(i.from)!);
-    const outQ = sem.fixedOutput?.(node, inQ) ?? calibrated(node, out);
-    quant.set(node.path, outQ);
-    layers.set(node.path, { path: node.path, kind: node.kind, inputs: inQ, output: outQ, params: quantizeLayer(node, () => sem.quantize(node, params, inQ, outQ)) });
-  }
+/** What a build keeps between quantizations of the same design (in memory in watch mode; see src/build/). */
+export interface QuantizeCache {
+  calibration?: { key: string; batch: FloatBatch };
+  floats: Map<string, FloatEntry>;
+  quant: Map<string, { sig: string; layer: QuantLayer }>;
+}
 
-  // The last window was held out of nothing in particular; it is the sample inference of the model.
-  const inQ = quant.get(inputNode.path)!;
-  const n = rows * cols;
-  const sample = quantizeAll(calibration.data.subarray(CALIBRATION_WINDOWS * n), inQ);
-  return { source: 'synthetic', seed, layers, sampleInput: sample };
+export interface QuantizeStats {
+  /** Layers whose float calibration was (re)computed. */
+  floatComputed: string[];
+  /** Layers whose integer parameters were (re)computed. */
+  quantComputed: string[];
+}
+
+export function createQuantizeCache(): QuantizeCache {
+  return { floats: new Map(), quant: new Map() };
+}
+
+/** What the integer arithmetic of a layer depends on (reference model, quantization): no hardware choices. */
+export function arithmeticView(node: LayerNode) {
+  return { path: node.path, kind: node.kind, inputs: node.inputs, output: node.output, dims: node.dims, widths: node.widths };
+}
+
+function floatKey(node: LayerNode, seed: number, producers: readonly string[], calibration: string | undefined): string {
+  return hashValue({
+    seed,
+    path: node.path,
+    kind: node.kind,
+    dims: node.dims,
+    shape: node.output.shape,
+    elements: node.output.elements,
+    inputs: node.inputs.map((i, k) => ({ from: i.from, shape: i.shape, elements: i.elements, float: producers[k] })),
+    calibration,
+  });
 }
 
 /**
@@ -74,7 +104,90 @@ export function quantizeLayer<T>(node: LayerNode, quantize: () => T): T {
   }
 }
 
-function calibrated(node: LayerNode, out: FloatBatch): AffineParams {
-  const { min, max } = minMax(out.data);
-  return affineParams(min, max, node.output.bits);
+/** The quantized model of a design, reusing what `cache` holds (pass none for a fresh computation). */
+export function quantizeModel(design: ResolvedDesign, cache: QuantizeCache = createQuantizeCache()): QuantizedModel {
+  return quantizeWithStats(design, cache).model;
+}
+
+export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache): { model: QuantizedModel; stats: QuantizeStats } {
+  const stats: QuantizeStats = { floatComputed: [], quantComputed: [] };
+  const seed = design.weights.seed;
+  const inputNode = design.layers[0]!;
+  const [rows, cols] = [inputNode.output.shape[0]!, inputNode.output.shape[1]!];
+  const calKey = `${seed}:${rows}x${cols}x${CALIBRATION_WINDOWS + 1}`;
+  // Every float key chains from the input layer's, which includes calKey: entries of another calibration set
+  // simply stop matching.
+  if (cache.calibration?.key !== calKey) cache.calibration = { key: calKey, batch: syntheticWindows(rows, cols, CALIBRATION_WINDOWS + 1, seed) };
+  const calibration = cache.calibration.batch;
+
+  const keys = new Map<string, string>();
+  const quant = new Map<string, AffineParams>();
+  const layers = new Map<string, QuantLayer>();
+  const nodes = new Map<string, LayerNode>(design.layers.map((n) => [n.path, n]));
+  const entries = new Map<string, FloatEntry>();
+
+  /** The float forward of one layer, with fresh synthetic parameters (into which it records its statistics). */
+  const runFloat = <K extends LayerKind>(node: LayerNodeOf<K>): { params: FloatMap[K]; out: FloatBatch } => {
+    const sem = KINDS[node.kind].semantics;
+    const params = sem.init(node, createRng(seed, node.path));
+    const inputs = node.kind === 'input' ? [calibration] : node.inputs.map((i) => floatOutput(i.from));
+    stats.floatComputed.push(node.path);
+    return { params, out: sem.float(node, params, inputs) };
+  };
+  /** A layer's float outputs, computed (with those of its producers) when a restored entry lacks them. */
+  const floatOutput = (path: string): FloatBatch => {
+    const entry = entries.get(path)!;
+    entry.out ??= runFloat(nodes.get(path)!).out;
+    return entry.out;
+  };
+
+  const quantizeNode = <K extends LayerKind>(node: LayerNodeOf<K>): void => {
+    const sem = KINDS[node.kind].semantics;
+    const key = floatKey(node, seed, node.inputs.map((i) => keys.get(i.from)!), node.kind === 'input' ? calKey : undefined);
+    keys.set(node.path, key);
+    let entry = cache.floats.get(node.path);
+    // A restored entry without the statistics its kind records cannot stand in for the float forward.
+    if (entry && !entry.params && sem.statistics?.some((name) => !entry!.statistics?.[name])) entry = undefined;
+    if (entry?.key !== key) {
+      const { params, out } = runFloat(node);
+      entry = { key, params, out, range: minMax(out.data), ...recordedStatistics(sem.statistics, params) };
+      cache.floats.set(node.path, entry);
+    }
+    // A restored entry: fresh synthetic parameters plus the statistics its float forward recorded.
+    entry.params ??= Object.assign(sem.init(node, createRng(seed, node.path)), entry.statistics);
+    entries.set(node.path, entry);
+    // The entry's key includes the layer's path and kind, so its params are this kind's.
+    const params = entry.params as FloatMap[K];
+    const inQ = node.inputs.map((i) => quant.get(i.from)!);
+    const outQ = sem.fixedOutput?.(node, inQ) ?? affineParams(entry.range.min, entry.range.max, node.output.bits);
+    quant.set(node.path, outQ);
+    const sig = hashValue({ key, node: arithmeticView(node), inQ, outQ });
+    let q = cache.quant.get(node.path);
+    if (q?.sig !== sig) {
+      const layer: QuantLayerOf<K> = { path: node.path, kind: node.kind, inputs: inQ, output: outQ, params: quantizeLayer(node, () => sem.quantize(node, params, inQ, outQ)) };
+      q = { sig, layer: layer as QuantLayer };
+      cache.quant.set(node.path, q);
+      stats.quantComputed.push(node.path);
+    }
+    layers.set(node.path, q.layer);
+  };
+
+  for (const node of design.layers) quantizeNode(node);
+  for (const path of [...cache.floats.keys()]) if (!layers.has(path)) cache.floats.delete(path);
+  for (const path of [...cache.quant.keys()]) if (!layers.has(path)) cache.quant.delete(path);
+
+  // The last calibration window is the sample inference of the model.
+  const sample = quantizeAll(calibration.data.subarray(CALIBRATION_WINDOWS * rows * cols), quant.get(inputNode.path)!);
+  return { model: { source: 'synthetic', seed, layers, sampleInput: sample }, stats };
+}
+
+/** The statistics a kind's float forward recorded into its params, for the store. */
+function recordedStatistics<F>(names: readonly (keyof F & string)[] | undefined, params: F): { statistics?: Record<string, Float64Array> } {
+  if (!names) return {};
+  const statistics: Record<string, Float64Array> = {};
+  for (const name of names) {
+    const v = params[name];
+    if (v instanceof Float64Array) statistics[name] = v;
+  }
+  return { statistics };
 }

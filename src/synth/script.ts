@@ -6,6 +6,7 @@
  * than 9 bits stay in LUTs).
  */
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
+import { hardwareOf } from '../kinds/index.js';
 import type { NetlistMemory } from './netlist.js';
 
 export interface MemoryStyle {
@@ -17,23 +18,18 @@ export interface MemoryStyle {
   role: string;
 }
 
-function bufferStyle(storage: string): string {
-  return storage === 'bram' ? 'block' : storage === 'registers' ? 'registers' : 'distributed';
-}
-
-/** Matches every netlist memory to the IR; throws if one cannot be matched (no silent default placement). */
+/** Matches every netlist memory to its engine's rules; throws if one cannot be matched (no silent default placement). */
 export function memoryStyles(design: ResolvedDesign, memories: readonly NetlistMemory[]): MemoryStyle[] {
   const byEntity = new Map<string, LayerNode>(design.layers.map((l) => [l.name, l]));
   return memories.map((m) => {
     const node = byEntity.get(m.module);
     if (!node) throw new Error(`netlist memory ${m.module}.${m.name} belongs to no layer`);
-    if (m.name === 'y_mem' || m.name === 'mem') {
-      return { module: m.module, memory: m.name, attribute: 'ram_style', value: bufferStyle(node.buffer!.storage), role: `buffer ${node.buffer!.storage}` };
-    }
-    if (m.name === 'row_mem') return { module: m.module, memory: m.name, attribute: 'ram_style', value: 'distributed', role: 'softmax row buffer' };
-    const rom = node.memories.filter((r) => r.width === m.width && r.depth === m.depth);
-    if (rom.length !== 1) throw new Error(`cannot tell which memory of '${node.path}' the netlist memory ${m.name} (${m.depth} x ${m.width}) is`);
-    return { module: m.module, memory: m.name, attribute: 'rom_style', value: rom[0]!.storage === 'bram' ? 'block' : 'logic', role: `${rom[0]!.role} ${rom[0]!.storage}` };
+    const rules = hardwareOf(node).memories();
+    const named = rules.find((r) => 'signal' in r.match && r.match.signal === m.name);
+    const shaped = rules.filter((r) => 'depth' in r.match && r.match.depth === m.depth && r.match.width === m.width);
+    const rule = named ?? (shaped.length === 1 ? shaped[0] : undefined);
+    if (!rule) throw new Error(`cannot tell which memory of '${node.path}' the netlist memory ${m.name} (${m.depth} x ${m.width}) is`);
+    return { module: m.module, memory: m.name, attribute: rule.attribute, value: rule.value, role: rule.role };
   });
 }
 

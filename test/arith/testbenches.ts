@@ -2,7 +2,7 @@
  * VHDL testbenches for the kiln_arith package (used by vhdl-package.test.ts). Not a test file itself.
  * Both are self-checking: a mismatch is an `assert … severity error`, which fails `ghdl -r --assert-level=error`.
  */
-import { ARITH_PACKAGE_NAME } from '../../src/emitters/vhdl/arith-package.js';
+import { ARITH_PACKAGE_NAME } from '../../src/engines/_shared/arith-package.js';
 
 /**
  * Source-level testbench: reads `pbits p_hi p_lo n zero_point bits expected` lines from the file named by the

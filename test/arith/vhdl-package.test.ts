@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intRange, requantize } from '../../src/arith/index.js';
-import { ARITH_PACKAGE_NAME, emitArithPackage } from '../../src/emitters/vhdl/arith-package.js';
+import { ARITH_PACKAGE_NAME, emitArithPackage } from '../../src/engines/_shared/arith-package.js';
 import { ghdlAvailable, ghdlVersion, runGhdl, synthGhdl, type GhdlRunResult } from '../../src/toolchain/ghdl.js';
 import { NETLIST_TB, SOURCE_TB, WRAPPER } from './testbenches.js';
 import { generateVectors, minSignedWidth, prng, splitP, vectorFile } from './vectors.js';

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build/index.js';
-import { CALIBRATION_FILE } from '../../src/build/quantize.js';
+import { CALIBRATION_FILE } from '../../src/build/calibration-store.js';
 import { project } from '../helpers.js';
 import { config, diffSnapshots, expectSameAsFullBuild, rebuiltIds, snapshot } from '../watch/_helpers.js';
 

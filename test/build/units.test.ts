@@ -1,6 +1,6 @@
-/** Units: every generated file belongs to exactly one unit, the per-unit emitters add up to emitHardware, and keys are canonical. */
+/** Units: every generated file belongs to exactly one unit, the units add up to emitHardware, and keys are canonical. */
 import { describe, expect, it } from 'vitest';
-import { emitArithUnit, emitHardware, emitLayerUnit, emitModelUnit, emitTopUnit, testbenchEntries } from '../../src/emitters/vhdl/index.js';
+import { emitHardware, emitHardwareUnit, hardwareUnits, testbenchEntries } from '../../src/emitters/vhdl/index.js';
 import { graph, transformer } from '../../src/index.js';
 import { resolveDesign } from '../../src/ir/index.js';
 import { quantizeModel } from '../../src/reference/index.js';
@@ -21,7 +21,7 @@ describe('build units', () => {
       const all = emitHardware(design, model);
       const tbs = testbenchEntries(design);
       expect(tbs).toEqual(all.testbenches);
-      const units = [emitArithUnit(), ...design.layers.map((l) => emitLayerUnit(l, model, design.weights.seed)), emitTopUnit(design), emitModelUnit(design, model, tbs)];
+      const units = hardwareUnits(design).map((u) => emitHardwareUnit(u, { design, model, testbenches: tbs }));
       const union = new Map<string, string>();
       for (const u of units) {
         for (const [rel, text] of u) {

@@ -33,7 +33,7 @@ describe('kiln sim', () => {
     const dir = project({ 'fpga.config.mjs': small });
     const r = await kiln(['sim', '--layer', 'encoder.0.ffn.relu'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/ReLU is applied on its producer's read path; the whole-model testbench 'transformer' covers it/);
+    expect(r.stderr).toMatch(/'encoder.0.ffn.relu' \(relu\) has no testbench of its own: it is applied on its producer's read path; the whole-model testbench 'transformer' covers it/);
   });
 
   it('rejects a bad --jobs value', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bram18Count, dspCount, lutramLuts, signedBitsFor } from '../../src/devices/mapping.js';
+import { bram18Count, dspCount, lutramLuts } from '../../src/devices/mapping.js';
+import { signedBitsFor } from '../../src/arith/index.js';
 import { DEVICES } from '../../src/devices/index.js';
 import { transformer, type KilnConfig } from '../../src/index.js';
 import { estimateDesign, estimateLayer } from '../../src/estimator/index.js';

@@ -76,7 +76,7 @@ describe('IR of the default model', () => {
     const fc2 = design.layers.find((l) => l.path === 'encoder.0.ffn.fc2')!;
     expect(fc2.widths.acc).toBe(24); // 64·65025 + 2^17 = 4,292,672 → 24 bits
     const scores = design.layers.find((l) => l.path === 'encoder.0.attn.scores')!;
-    expect(scores.dims).toEqual({ kind: 'matmul', mode: 'scores', heads: 1, rows: 24, cols: 24, inner: 16 });
+    expect(scores.dims).toEqual({ mode: 'scores', heads: 1, rows: 24, cols: 24, inner: 16 });
     expect(scores.widths.bias).toBeUndefined();
   });
 
@@ -111,11 +111,11 @@ describe('IR of a 2-layer, 4-head model', () => {
   it('splits attention into heads of d_model / heads', () => {
     const scores = byPath.get('encoder.1.attn.scores')!;
     expect(scores.output.shape).toEqual([4, 12, 12]);
-    expect(scores.dims).toEqual({ kind: 'matmul', mode: 'scores', heads: 4, rows: 12, cols: 12, inner: 8 });
+    expect(scores.dims).toEqual({ mode: 'scores', heads: 4, rows: 12, cols: 12, inner: 8 });
     const context = byPath.get('encoder.1.attn.context')!;
     expect(context.output.shape).toEqual([12, 32]);
-    expect(context.dims).toEqual({ kind: 'matmul', mode: 'context', heads: 4, rows: 12, cols: 8, inner: 12 });
-    expect(byPath.get('encoder.0.attn.softmax')!.dims).toEqual({ kind: 'softmax', rows: 48, cols: 12 });
+    expect(context.dims).toEqual({ mode: 'context', heads: 4, rows: 12, cols: 8, inner: 12 });
+    expect(byPath.get('encoder.0.attn.softmax')!.dims).toEqual({ rows: 48, cols: 12 });
     expect(byPath.get('encoder.0.ffn.fc1')!.output.shape).toEqual([12, 48]);
     expect(byPath.get('output_linear')!.output.shape).toEqual([1, 2]);
   });

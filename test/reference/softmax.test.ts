@@ -5,17 +5,30 @@
  */
 import { describe, expect, it } from 'vitest';
 import { intRange } from '../../src/arith/index.js';
-import { softmaxExpFractionBits } from '../../src/ir/index.js';
-import { expTable, softmaxOutputParams } from '../../src/reference/index.js';
-import { createRng } from '../../src/reference/rng.js';
+import type { LayerNodeOf } from '../../src/ir/index.js';
+import { expTable, KINDS, softmaxExpFractionBits, softmaxOutputParams, softmaxSumBits } from '../../src/kinds/index.js';
+import { createRng } from '../../src/util/rng.js';
 
-function intSoftmax(row: number[], table: Int32Array, outBits: number): number[] {
-  const mx = Math.max(...row);
-  const e = row.map((x) => table[mx - x]!);
-  const S = BigInt(e.reduce((a, b) => a + b, 0));
-  const K = BigInt(2 ** outBits - 1);
-  const z = softmaxOutputParams(outBits).zeroPoint;
-  return e.map((v) => z + Number((2n * BigInt(v) * K + S) / (2n * S)));
+/** The shipped integer softmax (src/kinds/softmax/semantics.ts) on one row. */
+function intSoftmax(row: number[], table: Int32Array, inBits: number, outBits: number): number[] {
+  const cols = row.length;
+  const node: LayerNodeOf<'softmax'> = {
+    path: 'softmax',
+    name: 'softmax',
+    kind: 'softmax',
+    engine: 'softmax',
+    role: 'scheduled',
+    index: 1,
+    inputs: [{ from: 'input', shape: [1, cols], elements: cols, bits: inBits }],
+    output: { shape: [1, cols], elements: cols, bits: outBits },
+    dims: { rows: 1, cols },
+    widths: { acc: softmaxSumBits(cols, outBits) },
+    origins: { outputBits: 'builtin' },
+    memories: [],
+    consumers: [],
+  };
+  const layer = { path: 'softmax', kind: 'softmax' as const, inputs: [{ scale: 1, zeroPoint: 0, bits: inBits }], output: softmaxOutputParams(outBits), params: { expTable: table } };
+  return Array.from(KINDS.softmax.semantics.int(node, layer, [Int32Array.from(row)]));
 }
 
 export function measureSoftmaxError(inBits: number, outBits: number, scale: number, cols: number, rows: number, seed: number) {
@@ -28,7 +41,7 @@ export function measureSoftmaxError(inBits: number, outBits: number, scale: numb
   let n = 0;
   for (let r = 0; r < rows; r++) {
     const row = Array.from({ length: cols }, () => rng.int(min, max));
-    const y = intSoftmax(row, table, outBits);
+    const y = intSoftmax(row, table, inBits, outBits);
     const mx = Math.max(...row);
     const ex = row.map((x) => Math.exp(scale * (x - mx)));
     const sum = ex.reduce((a, b) => a + b, 0);

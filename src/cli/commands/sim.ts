@@ -47,7 +47,7 @@ async function runSim(values: OptionValues, io: Io): Promise<number> {
         const node = result.design.layers.find((l) => l.path === want);
         const units = result.testbenches.map((t) => t.unit);
         const message = node
-          ? `'${want}' (${node.kind}) has no testbench of its own: ${node.kind === 'relu' ? "ReLU is applied on its producer's read path" : 'the input buffer is written by the host'}; the whole-model testbench '${result.design.name}' covers it`
+          ? `'${want}' (${node.kind}) has no testbench of its own: ${node.role === 'on-read' ? "it is applied on its producer's read path" : 'it is a buffer written by the host'}; the whole-model testbench '${result.design.name}' covers it`
           : `no layer '${want}' with a testbench`;
         throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--layer'], message, hint: didYouMean(want, units) ?? `testbenches: ${units.join(', ')}` }]);
       }

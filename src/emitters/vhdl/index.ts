@@ -1,26 +1,16 @@
 /**
- * emitHardware(): the VHDL of a design (arithmetic package, one entity per layer, the top level), its
- * self-checking testbenches and their vectors from the integer reference model, and the compile order.
- * Pure: IR + quantized model in, relative path → file text out. It is the union of the per-unit emitters
- * (emitArithUnit, emitLayerUnit, emitTopUnit, emitModelUnit; units in src/watch/units.ts), which incremental
- * builds call for the units that changed only.
+ * The hardware of a design as files: the arithmetic package, one entity per layer (written by its engine), the
+ * top level, the self-checking testbenches and their vectors from the integer reference model, the compile
+ * order. Pure: IR + quantized model in, relative path → file text out. Every file belongs to one unit
+ * (`emitHardwareUnit`), and full and incremental builds emit through that one function.
  */
-import { estimateLayer } from '../../estimator/index.js';
+import { ARITH_PACKAGE_FILE, emitArithPackage } from '../../engines/_shared/arith-package.js';
+import { emitTop, modelCycles } from '../../engines/top/index.js';
 import type { LayerNode, ResolvedDesign } from '../../ir/types.js';
+import { hardwareOf } from '../../kinds/index.js';
 import { randomLayerInputs, runLayer, runReference } from '../../reference/index.js';
 import type { QuantizedModel } from '../../reference/types.js';
-import { ARITH_PACKAGE_FILE, emitArithPackage } from './arith-package.js';
-import { emitInputBuffer } from './input.js';
-import { emitMacLayer } from './mac.js';
-import { macPlan } from './plan.js';
-import { emitReluLayer } from './relu.js';
-import { emitSoftmaxLayer } from './softmax.js';
 import { emitLayerTestbench, emitTopTestbench, vectorFile } from './testbench.js';
-import { emitTop, scheduledLayers } from './top.js';
-import { HANDOFF_CYCLES_PER_LAYER } from '../../estimator/index.js';
-
-export { macPlan, macCycles, softmaxCycles } from './plan.js';
-export { scheduledLayers } from './top.js';
 
 export const VHDL_DIR = 'vhdl';
 export const SIM_DIR = 'sim';
@@ -40,23 +30,6 @@ export interface TestbenchEntry {
   outputs: number;
 }
 
-export function emitLayerVhdl(node: LayerNode, model: QuantizedModel): string {
-  const layer = model.layers.get(node.path)!;
-  switch (node.kind) {
-    case 'input':
-      return emitInputBuffer(node);
-    case 'relu':
-      return emitReluLayer(node, layer);
-    case 'softmax':
-      return emitSoftmaxLayer(node, layer);
-    default: {
-      const plan = macPlan(node);
-      if (!plan) throw new Error(`no hardware plan for ${node.kind} '${node.path}'`);
-      return emitMacLayer(node, layer, plan);
-    }
-  }
-}
-
 /** The arithmetic package, shared by every layer (unit `@arith`). */
 export const ARITH_FILE = `${VHDL_DIR}/${ARITH_PACKAGE_FILE}`;
 /** The compile order of vhdl/ (unit `@top`). */
@@ -70,10 +43,7 @@ export function compileOrder(design: ResolvedDesign): string[] {
   return [ARITH_FILE, ...design.layers.map(layerVhdlFile), topVhdlFile(design)];
 }
 
-/** Cycles the whole model takes: every scheduled layer plus the hand-off between layers. */
-export function modelCycles(design: ResolvedDesign, cyclesOf: (node: LayerNode) => number = (n) => estimateLayer(n).cycles): number {
-  return scheduledLayers(design).reduce((n, l) => n + cyclesOf(l) + HANDOFF_CYCLES_PER_LAYER, 0);
-}
+const engineCycles = (node: LayerNode) => hardwareOf(node).cycles();
 
 /** The testbench of a scheduled layer, as `kiln sim` runs it (no file is generated for this). */
 export function layerTestbenchEntry(node: LayerNode, cycles: number): TestbenchEntry {
@@ -84,8 +54,8 @@ export function layerTestbenchEntry(node: LayerNode, cycles: number): TestbenchE
 }
 
 /** Every testbench: one per scheduled layer, then the whole model's. Metadata only: cheap, emits nothing. */
-export function testbenchEntries(design: ResolvedDesign, cyclesOf: (node: LayerNode) => number = (n) => estimateLayer(n).cycles): TestbenchEntry[] {
-  const entries = scheduledLayers(design).map((node) => layerTestbenchEntry(node, cyclesOf(node)));
+export function testbenchEntries(design: ResolvedDesign, cyclesOf: (node: LayerNode) => number = engineCycles): TestbenchEntry[] {
+  const entries = design.layers.filter((l) => l.role === 'scheduled').map((node) => layerTestbenchEntry(node, cyclesOf(node)));
   const output = design.layers.find((l) => l.path === design.output)!;
   entries.push({
     unit: design.name,
@@ -99,22 +69,46 @@ export function testbenchEntries(design: ResolvedDesign, cyclesOf: (node: LayerN
   return entries;
 }
 
-/** Unit `@arith`: the arithmetic package. */
-export function emitArithUnit(): Map<string, string> {
-  return new Map([[ARITH_FILE, emitArithPackage()]]);
+/** A unit of the hardware: a layer, the arithmetic package, the top level or the whole-model testbench. */
+export type HardwareUnit = { readonly kind: 'layer'; readonly node: LayerNode } | { readonly kind: 'arith' } | { readonly kind: 'top' } | { readonly kind: 'model' };
+
+export interface HardwareContext {
+  readonly design: ResolvedDesign;
+  readonly model: QuantizedModel;
+  readonly testbenches: readonly TestbenchEntry[];
+  /** Expected output of the whole model for its sample input, when the caller has it (incremental builds). */
+  readonly expected?: Int32Array;
+}
+
+/** The files of one unit. */
+export function emitHardwareUnit(unit: HardwareUnit, ctx: HardwareContext): Map<string, string> {
+  switch (unit.kind) {
+    case 'layer':
+      return emitLayerUnit(unit.node, ctx);
+    case 'arith':
+      return new Map([[ARITH_FILE, emitArithPackage()]]);
+    case 'top':
+      return new Map([
+        [topVhdlFile(ctx.design), emitTop(ctx.design)],
+        [FILES_LIST, compileOrder(ctx.design).map((f) => f.slice(VHDL_DIR.length + 1)).join('\n') + '\n'],
+      ]);
+    case 'model':
+      return emitModelUnit(ctx);
+  }
 }
 
 /**
- * Unit `<layer path>`: the layer's entity and, for a scheduled layer, its self-checking testbench with
- * full-range random inputs (from the seed and the layer path) and the reference model's expected outputs.
+ * A layer's entity and, for a scheduled layer, its self-checking testbench with full-range random inputs (from
+ * the seed and the layer path) and the reference model's expected outputs.
  */
-export function emitLayerUnit(node: LayerNode, model: QuantizedModel, seed: number, cycles: number = estimateLayer(node).cycles): Map<string, string> {
-  const files = new Map([[layerVhdlFile(node), emitLayerVhdl(node, model)]]);
-  if (node.kind === 'input' || node.kind === 'relu') return files;
-  const entry = layerTestbenchEntry(node, cycles);
-  const inputs = randomLayerInputs(node, seed);
+function emitLayerUnit(node: LayerNode, { design, model, testbenches }: HardwareContext): Map<string, string> {
+  const hw = hardwareOf(node);
+  const files = new Map([[layerVhdlFile(node), hw.vhdl(model.layers.get(node.path)!)]]);
+  if (!hw.scheduled) return files;
+  const entry = testbenches.find((t) => t.unit === node.path)!;
+  const inputs = randomLayerInputs(node, design.weights.seed);
   const expected = runLayer(node, model, inputs);
-  files.set(entry.sources[2]!, emitLayerTestbench(node, cycles));
+  files.set(entry.sources[2]!, emitLayerTestbench(node, entry.expectedCycles));
   inputs.forEach((values, p) => {
     files.set(entry.vectors[`X${p}_FILE`]!, vectorFile(`${node.path} input ${p} (from ${node.inputs[p]!.from}), ${node.inputs[p]!.bits}-bit, full-range random`, values));
   });
@@ -122,20 +116,8 @@ export function emitLayerUnit(node: LayerNode, model: QuantizedModel, seed: numb
   return files;
 }
 
-/** Unit `@top`: the top level and the compile order. */
-export function emitTopUnit(design: ResolvedDesign): Map<string, string> {
-  const top = topVhdlFile(design);
-  return new Map([
-    [top, emitTop(design)],
-    [FILES_LIST, compileOrder(design).map((f) => f.slice(VHDL_DIR.length + 1)).join('\n') + '\n'],
-  ]);
-}
-
-/**
- * Unit `@model`: the whole-model testbench (the sample window through the reference model) and the testbench
- * index. `expected` is the reference model's output for the sample, when the caller has it already.
- */
-export function emitModelUnit(design: ResolvedDesign, model: QuantizedModel, testbenches: readonly TestbenchEntry[], expected?: Int32Array): Map<string, string> {
+/** The whole-model testbench (the sample window through the reference model) and the testbench index. */
+function emitModelUnit({ design, model, testbenches, expected }: HardwareContext): Map<string, string> {
   const entry = testbenches.find((t) => t.kind === 'model')!;
   const output = expected ?? runReference(design, model, model.sampleInput).get(design.output)!;
   return new Map([
@@ -146,16 +128,15 @@ export function emitModelUnit(design: ResolvedDesign, model: QuantizedModel, tes
   ]);
 }
 
-/** Every unit at once: the whole hardware of a design (what a full build writes besides the reports). */
+/** The units of a design's hardware in emission order: every layer, the package, the top level, the model. */
+export function hardwareUnits(design: ResolvedDesign): HardwareUnit[] {
+  return [...design.layers.map((node) => ({ kind: 'layer' as const, node })), { kind: 'arith' }, { kind: 'top' }, { kind: 'model' }];
+}
+
+/** Every unit at once (for tools and tests that want the files without a build folder). */
 export function emitHardware(design: ResolvedDesign, model: QuantizedModel): { files: Map<string, string>; testbenches: TestbenchEntry[] } {
   const testbenches = testbenchEntries(design);
-  const cycles = new Map(testbenches.map((t) => [t.unit, t.expectedCycles]));
-  const layers = design.layers.map((node) => emitLayerUnit(node, model, design.weights.seed, cycles.get(node.path)));
-  const files = new Map(emitArithUnit());
-  // Same order as before the split into units: all VHDL first, then the simulation files.
-  for (const unit of layers) for (const [rel, text] of unit) if (rel.startsWith(`${VHDL_DIR}/`)) files.set(rel, text);
-  for (const [rel, text] of emitTopUnit(design)) files.set(rel, text);
-  for (const unit of layers) for (const [rel, text] of unit) if (!rel.startsWith(`${VHDL_DIR}/`)) files.set(rel, text);
-  for (const [rel, text] of emitModelUnit(design, model, testbenches)) files.set(rel, text);
+  const files = new Map<string, string>();
+  for (const unit of hardwareUnits(design)) for (const [rel, text] of emitHardwareUnit(unit, { design, model, testbenches })) files.set(rel, text);
   return { files, testbenches };
 }

@@ -6,7 +6,7 @@
  * run prints `KILN_RESULT PASS`.
  */
 import type { LayerNode, ResolvedDesign } from '../../ir/types.js';
-import { addressBits, header, LIBRARIES } from './format.js';
+import { addressBits, header, LIBRARIES } from '../../engines/_shared/vhdl.js';
 
 const LOADER = `  type int_array is array (natural range <>) of integer;
 

@@ -1,0 +1,40 @@
+/** The softmax engine's blocks with their raw costs, read off the same plan as its VHDL (vhdl.ts). */
+import { addressBits } from '../../devices/mapping.js';
+import { adder, block, comparator, counter, memory, mux, register, type Sink } from '../../devices/primitives.js';
+import type { LayerNode } from '../../ir/types.js';
+import { expBitsOf, numeratorBitsOf, quotientBitsOf, SOFTMAX_STATES, type SoftmaxPlan } from './plan.js';
+
+export function softmaxParts(node: LayerNode, p: SoftmaxPlan, s: Sink): void {
+  const { rows, cols, inputBits, sumBits } = p;
+  const expBits = expBitsOf(p);
+  const q = quotientBitsOf(p);
+  const numBits = numeratorBitsOf(p);
+  const colBits = addressBits(cols);
+  memory(s, 'output buffer', node.buffer!);
+  for (const m of node.memories) memory(s, s.named ? `${m.role} memory` : '', m);
+  memory(s, 'row buffer of numerators', { role: 'buffer', depth: cols, width: expBits, storage: 'lutram' });
+  block(s, 'control', s.named ? `softmax FSM (${SOFTMAX_STATES.length} states)` : '', 2 * SOFTMAX_STATES.length, 4 + 1 + 5 + 2 * colBits);
+  counter(s, 'row', rows);
+  counter(s, 'column', cols);
+  counter(s, 'divider step', q);
+  counter(s, 'output address', node.output.elements);
+  block(s, 'control', 'input address row·cols + c', addressBits(node.inputs[0]!.elements), 0);
+  comparator(s, 'row max', inputBits);
+  mux(s, 'row max load', 2, inputBits);
+  register(s, 'row max', inputBits);
+  adder(s, 'k = max − x', inputBits + 1);
+  mux(s, 'table index clamp', 2, addressBits(2 ** inputBits));
+  adder(s, 'row sum', sumBits);
+  mux(s, 'row sum start', 2, sumBits);
+  register(s, 'row sum', sumBits);
+  adder(s, 'numerator 2eK', numBits);
+  adder(s, 'numerator + S', numBits);
+  comparator(s, 'remainder ≥ divisor', numBits);
+  adder(s, 'remainder − divisor', numBits);
+  mux(s, 'remainder', 3, numBits);
+  register(s, 'remainder', numBits);
+  mux(s, 'divisor load or shift', 2, numBits);
+  register(s, 'divisor', numBits);
+  register(s, 'quotient', q);
+  adder(s, 'output zero point', node.output.bits + 1);
+}

@@ -1,0 +1,72 @@
+/**
+ * Attention matmuls, per head h with d_head = d/heads:
+ * - scores:  y[h][i][j] = z_y + round(M·Σ_k (q[i][h·dh+k] − z_q)(k[j][h·dh+k] − z_k)), M = s_q·s_k/(s_y·√d_head)
+ *   (the 1/√d_head attention scale is folded into M);
+ * - context: y[i][h·dh+c] = z_y + round(M·Σ_k (a[h][i][k] − z_a)(v[k][h·dh+c] − z_v)), M = s_a·s_v/s_y.
+ * The indexing below is the reference's own; the hardware's address plans are written separately
+ * (src/kinds/matmul/hardware.ts), so the GHDL comparison checks one against the other.
+ */
+import { chooseMultiplier, requantizer, type Multiplier } from '../../arith/index.js';
+import { batchOf, checkExact } from '../_shared/semantics.js';
+import type { KindNode, KindSemantics, NoParams } from '../types.js';
+import type { MatmulDims } from './rules.js';
+
+export interface MatmulParams {
+  readonly mult: Multiplier;
+}
+
+/** Calls f(out, aIndex(k), bIndex(k)) for every output element in row-major output order. */
+function forEachDot(node: KindNode<'matmul', MatmulDims>, f: (out: number, a: (k: number) => number, b: (k: number) => number) => void): void {
+  const d = node.dims;
+  const width = node.inputs[1]!.shape[1]!; // d_model of the second operand
+  if (d.mode === 'scores') {
+    const dh = d.inner;
+    for (let h = 0; h < d.heads; h++)
+      for (let i = 0; i < d.rows; i++)
+        for (let j = 0; j < d.cols; j++)
+          f((h * d.rows + i) * d.cols + j, (k) => i * width + h * dh + k, (k) => j * width + h * dh + k);
+  } else {
+    const L = d.inner;
+    for (let i = 0; i < d.rows; i++)
+      for (let h = 0; h < d.heads; h++)
+        for (let c = 0; c < d.cols; c++)
+          f(i * width + h * d.cols + c, (k) => (h * d.rows + i) * L + k, (k) => k * width + h * d.cols + c);
+  }
+}
+
+/** The 1/√d_head attention scale of `scores` (1 for `context`). */
+const attentionScale = (d: MatmulDims) => (d.mode === 'scores' ? 1 / Math.sqrt(d.inner) : 1);
+
+export const semantics: KindSemantics<'matmul', MatmulDims, NoParams, MatmulParams> = {
+  init: () => ({}),
+  float(node, _p, [a, b]) {
+    const d = node.dims;
+    const na = node.inputs[0]!.elements;
+    const nb = node.inputs[1]!.elements;
+    const n = node.output.elements;
+    const out = batchOf(a!.samples, n);
+    const scale = attentionScale(d);
+    for (let s = 0; s < a!.samples; s++) {
+      forEachDot(node, (o, ai, bi) => {
+        let acc = 0;
+        for (let k = 0; k < d.inner; k++) acc += a!.data[s * na + ai(k)]! * b!.data[s * nb + bi(k)]!;
+        out.data[s * n + o] = acc * scale;
+      });
+    }
+    return out;
+  },
+  quantize: (node, _p, [aq, bq], yq) => ({ mult: chooseMultiplier((aq!.scale * bq!.scale * attentionScale(node.dims)) / yq.scale) }),
+  int(node, layer, [a, b]) {
+    const d = node.dims;
+    const za = layer.inputs[0]!.zeroPoint;
+    const zb = layer.inputs[1]!.zeroPoint;
+    const out = new Int32Array(node.output.elements);
+    const requant = requantizer(layer.params.mult, layer.output.zeroPoint, layer.output.bits);
+    forEachDot(node, (o, ai, bi) => {
+      let acc = 0;
+      for (let k = 0; k < d.inner; k++) acc += (a![ai(k)]! - za) * (b![bi(k)]! - zb);
+      out[o] = requant(checkExact(acc, node.path));
+    });
+    return out;
+  },
+};
