@@ -20,7 +20,7 @@ import type { ConfigEnv } from '../dsl/types.js';
 import { createReport, renderReportJson, renderReportMarkdown, type Report } from '../emitters/index.js';
 import { emitHardwareUnit, testbenchEntries, type HardwareContext, type TestbenchEntry } from '../emitters/vhdl/index.js';
 import { estimateDesign, type Estimate } from '../estimator/index.js';
-import { resolveDesign, type LayerNode, type ResolvedDesign } from '../ir/index.js';
+import { buildProblemDiagnostics, buildProblems, resolveDesign, type LayerNode, type ResolvedDesign } from '../ir/index.js';
 import { createQuantizeCache, createReferenceCache, quantizeModel, quantizeWithStats, runReference, type QuantizeCache, type ReferenceCache } from '../reference/index.js';
 import type { QuantizedModel } from '../reference/types.js';
 import { readTextIfExists } from './write.js';
@@ -150,12 +150,21 @@ async function prepare(options: ProjectOptions): Promise<Prepared> {
   return { loaded, design, estimate, report, outDir, loadMs: t1 - t0, resolveMs: performance.now() - t1 };
 }
 
+/** Refuses, with one diagnostic per problem, a design that kiln cannot build (src/ir/capability.ts). */
+function requireBuildable(loaded: LoadedConfig, design: ResolvedDesign): void {
+  const problems = buildProblems(design);
+  if (problems.length > 0) located(loaded, () => {
+    throw new KilnError(buildProblemDiagnostics(problems, 'error'));
+  });
+}
+
 /** Loads, validates, estimates and renders everything; writes nothing. Throws KilnError (with source locations) on bad input. */
 export async function compileProject(options: ProjectOptions = {}): Promise<ProjectResult> {
   const { loaded, design, estimate, report, outDir } = await prepare(options);
   if (options.hardware === false) {
     return { loaded, design, estimate, report, outDir, artifacts: reportFiles(report), testbenches: [] };
   }
+  requireBuildable(loaded, design);
   return located(loaded, () => {
     const model = quantizeModel(design);
     const testbenches = testbenchEntries(design, cyclesFrom(estimate));
@@ -236,6 +245,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   const start = performance.now();
   const cwd = resolve(options.cwd ?? process.cwd());
   const { loaded, design, estimate, report: estimatedReport, outDir, loadMs, resolveMs } = await prepare(options);
+  requireBuildable(loaded, design);
   let report = estimatedReport;
 
   let t = performance.now();

@@ -29,8 +29,6 @@ export interface Part {
   readonly cost: Cost;
 }
 
-export const ZERO: Cost = Object.freeze({ lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0 });
-
 /** Index of each group, for sinks that sum by group without allocating. */
 export const GROUP = { memory: 0, regfile: 1, arith: 2, mux: 3, control: 4, multiplier: 5, register: 6 } as const satisfies Record<PartGroup, number>;
 export type GroupIndex = (typeof GROUP)[PartGroup];
@@ -66,22 +64,6 @@ export class GroupSums implements Sink {
     v[o + 3] = v[o + 3]! + bram18;
     v[o + 4] = v[o + 4]! + dsp;
   }
-}
-
-export function cost(partial: Partial<Cost>): Cost {
-  return { lut: partial.lut ?? 0, ff: partial.ff ?? 0, lutram: partial.lutram ?? 0, bram18: partial.bram18 ?? 0, dsp: partial.dsp ?? 0 };
-}
-
-export function sum(costs: readonly Cost[]): Cost {
-  const out = cost({});
-  for (const c of costs) {
-    out.lut += c.lut;
-    out.ff += c.ff;
-    out.lutram += c.lutram;
-    out.bram18 += c.bram18;
-    out.dsp += c.dsp;
-  }
-  return out;
 }
 
 /** Ripple-carry adder/subtractor: one LUT per bit (the CARRY4 chain is free in LUT terms). */

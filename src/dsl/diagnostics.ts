@@ -25,7 +25,8 @@ export type DiagnosticCode =
   | 'KILN_E_TOOL'
   | 'KILN_E_DATA'
   | 'KILN_E_USAGE'
-  | 'KILN_E_IO';
+  | 'KILN_E_IO'
+  | 'KILN_W_NOT_BUILDABLE';
 
 export interface SourceLocation {
   file: string;

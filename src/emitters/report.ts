@@ -4,6 +4,7 @@
  */
 import { RESOURCES, type ResourceName } from '../dsl/index.js';
 import type { Estimate } from '../estimator/index.js';
+import { buildProblems } from '../ir/capability.js';
 import type { LayerNode, MemoryNode, ResolvedDesign } from '../ir/types.js';
 
 export const REPORT_SCHEMA = 'kiln-report';
@@ -37,6 +38,8 @@ export interface ReportLayer {
   cycles: number;
   /** Counts from `kiln synth` for this layer's current VHDL, when they exist. */
   synthesized?: Record<ResourceName, number>;
+  /** Why kiln cannot build this layer (its figures are then structural guesses); absent when it can. */
+  notBuildable?: string;
 }
 
 export interface Report {
@@ -53,6 +56,8 @@ export interface Report {
   limits: Record<ResourceName, number>;
   weights: { source: 'synthetic'; seed: number; note: string };
   layers: ReportLayer[];
+  /** Whether kiln can build the design (see `notBuildable` on the layers that it cannot). */
+  buildable: boolean;
   /** The top level's own logic (schedule, read-address multiplexers), included in the total. */
   top: Record<ResourceName, number>;
   total: Record<ResourceName, number> & { cycles: number; latencyUs: number };
@@ -76,6 +81,7 @@ export function createReport(
     requested: m.requested,
     ...(m.reason ? { reason: m.reason } : {}),
   });
+  const problems = new Map(buildProblems(design).map((p) => [p.path, p.message]));
   const layers = design.layers.map((n, i): ReportLayer => {
     const e = estimate.layers[i]!;
     return {
@@ -106,6 +112,7 @@ export function createReport(
       dsp: e.dsp,
       cycles: e.cycles,
       ...(meta.synthesized?.has(n.path) ? { synthesized: pickResources(meta.synthesized.get(n.path)!) } : {}),
+      ...(problems.has(n.path) ? { notBuildable: problems.get(n.path)! } : {}),
     };
   });
   const synthesizedTotal = meta.synthesized?.get(design.name);
@@ -123,6 +130,7 @@ export function createReport(
     limits: { ...design.limits },
     weights: { ...design.weights, note: 'synthetic parameters generated from the seed; not a trained model' },
     layers,
+    buildable: problems.size === 0,
     top: pickResources(estimate.top),
     total: { ...pickResources(estimate.total), cycles: estimate.total.cycles, latencyUs: round(estimate.latencyUs, 3) },
     utilization: Object.fromEntries(RESOURCES.map((r) => [r, round(estimate.utilization[r], 4)])) as Record<ResourceName, number>,
@@ -149,7 +157,7 @@ function withSynth(est: number, syn: Record<ResourceName, number> | undefined, r
 function tableRows(report: Report): { rows: string[][]; footer: string[][] } {
   const rows = report.layers.map((l) => [
     l.path,
-    l.kind,
+    l.notBuildable ? `${l.kind} (!)` : l.kind,
     `${l.weightBits ?? '-'}/${l.outputBits}`,
     l.buffer ? l.buffer.storage : '-',
     withSynth(l.lut, l.synthesized, 'lut'),
@@ -175,6 +183,11 @@ function verdict(report: Report): string {
   return `does NOT fit ${report.device.id}: over on ${report.over.map((r) => `${r.toUpperCase()} ${formatCount(report.total[r])} > ${formatCount(report.limits[r])}`).join(', ')}`;
 }
 
+/** Footnotes for the layers kiln cannot build, marked (!) in the tables. */
+function notBuildableNotes(report: Report): string[] {
+  return report.layers.filter((l) => l.notBuildable).map((l) => `(!) not buildable: ${l.notBuildable}`);
+}
+
 function summaryLine(report: Report): string {
   return `${report.model} on ${report.device.part} at ${report.clockMHz} MHz: ${formatCount(report.total.cycles)} cycles = ${report.total.latencyUs.toFixed(1)} µs per inference; ${verdict(report)}`;
 }
@@ -194,6 +207,7 @@ export function renderReportMarkdown(report: Report): string {
     ...rows.map(line),
     ...footer.map((f) => line(bold(f))),
     '',
+    ...notBuildableNotes(report).flatMap((n) => [n, '']),
     `Estimator ${report.estimator} (analytic, before synthesis)${report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? '; figures in parentheses: yosys synthesis of the same VHDL (kiln synth)' : ''}; weights: ${report.weights.source}, seed ${report.weights.seed}. Budget: ${RESOURCES.map((r) => `${r} ${report.budget[r]}`).join(', ')}. Device figures: ${report.device.source}.`,
     '',
   ].join('\n');
@@ -206,7 +220,7 @@ export function renderConsoleTable(report: Report): string {
   const fmtRow = (r: readonly string[]) => r.map((cell, i) => (NUMERIC.has(COLUMNS[i]!) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const note = report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? ['(figures in parentheses: yosys synthesis of the same VHDL, from kiln synth)'] : [];
-  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), ...note, '', summaryLine(report), ''].join('\n');
+  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), ...note, ...notBuildableNotes(report), '', summaryLine(report), ''].join('\n');
 }
 
 function pickResources(c: Record<ResourceName, number>): Record<ResourceName, number> {

@@ -1,2 +1,3 @@
 export { resolveDesign, AUTO_BRAM_MIN_BITS, AUTO_REGISTER_MAX_DEPTH } from './resolve.js';
+export { buildProblems, buildProblemDiagnostics, type BuildProblem } from './capability.js';
 export * from './types.js';

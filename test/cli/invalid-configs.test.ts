@@ -166,23 +166,3 @@ describe('invalid configs exit 2 with a clear message and write nothing', () => 
     expect(statSync(report).mtimeMs).toBe(mtime);
   });
 });
-
-describe('layer norm', () => {
-  const source = configSource(`{ device: 'xc7s15', model: transformer({ window: 8, inputFeatures: 2, dModel: 8, norm: 'layernorm' }) }`);
-
-  it('can be estimated', async () => {
-    const dir = project({ 'fpga.config.mjs': source });
-    const r = await kiln(['estimate'], dir);
-    expect(r.code, r.stderr).toBe(0);
-  });
-
-  it('is refused by build with a clear error until it has integer hardware', async () => {
-    const dir = project({ 'fpga.config.mjs': source });
-    const r = await kiln(['build'], dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\[KILN_E_UNSUPPORTED\]: model\['encoder\.0\.attn_norm'\]: layer norm 'encoder\.0\.attn_norm' has no integer-only implementation yet/);
-    expect(r.stderr).toMatch(/use norm: 'batchnorm'/);
-    expect(existsSync(join(dir, 'build'))).toBe(false);
-  });
-});
-

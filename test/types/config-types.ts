@@ -4,6 +4,7 @@
  * without one must compile.
  */
 import { defineConfig, graph, transformer, type LayerPath, type TransformerPath } from '../../src/index.js';
+import { KINDS, type KindDefinitions } from '../../src/kinds/index.js';
 
 const model = transformer({ window: 24, inputFeatures: 7, dModel: 16, ffnDim: 64, encoderLayers: 2 });
 
@@ -85,3 +86,11 @@ const wide = transformer({ window: 8, inputFeatures: 2, dModel: 8, encoderLayers
 defineConfig({ device: 'xc7s15', model: wide, layers: { 'encoder.7.ffn.fc1': { weightBits: 4 } } });
 void p1;
 void p2;
+
+// The kinds registry is complete: a kind of the vocabulary without an entry does not compile.
+const { relu: _relu, ...withoutRelu } = KINDS;
+// @ts-expect-error every layer kind needs a registry entry
+export const incomplete: KindDefinitions = withoutRelu;
+// ...and a kind's slices are typed by its own dimensions: linear's plan reads linear dimensions only.
+// @ts-expect-error softmax layers have no inFeatures
+export const wrongDims = (n: Parameters<typeof KINDS.softmax.rules.widths>[0]) => n.inFeatures;

@@ -1,5 +1,8 @@
 import { compileProject } from '../../build/index.js';
 import { renderConsoleTable } from '../../emitters/report.js';
+import { buildProblemDiagnostics, buildProblems } from '../../ir/index.js';
+import { withLocations } from '../../dsl/locate.js';
+import { formatDiagnostic } from '../main.js';
 import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, type Command } from './_shared.js';
 
 export const estimate: Command = {
@@ -15,6 +18,9 @@ Exit codes: 0 fits the device budget, 1 over budget, 2 configuration or usage er
     const result = await compileProject({ cwd: io.cwd, command: 'estimate', hardware: false, ...(typeof values.config === 'string' ? { configPath: values.config } : {}) });
     if (values.json) io.stdout(JSON.stringify(result.report, null, 2) + '\n');
     else io.stderr(renderConsoleTable(result.report));
+    // What `kiln build` would refuse: the same messages, as warnings (the figures stay, marked as not buildable).
+    const warnings = withLocations(buildProblemDiagnostics(buildProblems(result.design), 'warning'), result.loaded.source, result.loaded.filepath);
+    for (const d of warnings) io.stderr(formatDiagnostic(d, io.cwd) + '\n');
     return fitExit(result.report.fits, result.report.over, io);
   },
 };
