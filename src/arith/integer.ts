@@ -1,6 +1,6 @@
 /**
  * The integer core of kiln: rounding shift, saturation and requantization, exact in BigInt.
- * The VHDL package `kiln_arith` (src/emitters/vhdl/arith-package.ts) implements the same three functions;
+ * The VHDL package `kiln_arith` (src/engines/_shared/arith-package.ts) implements the same three functions;
  * test/arith/vhdl-package.test.ts proves them equal on generated vectors.
  */
 import { SHIFT_LIMIT, check, checkInt, reject } from './assert.js';
@@ -87,4 +87,34 @@ export function signedBitsFor(maxAbs: bigint): number {
   let bits = 1;
   while ((1n << BigInt(bits - 1)) - 1n < maxAbs) bits++;
   return bits;
+}
+
+/** Bits of an unsigned number able to hold every integer in [0, max] (at least 1). */
+export function unsignedBitsFor(max: bigint): number {
+  let bits = 1;
+  while ((1n << BigInt(bits)) - 1n < max) bits++;
+  return bits;
+}
+
+/** floor(√v) for v ≥ 0, exact (Newton's iteration on BigInt, started above the root). */
+export function isqrt(v: bigint): bigint {
+  if (v < 0n) reject('isqrt', `argument must be non-negative, got ${v}`);
+  if (v < 2n) return v;
+  // 2^⌈bits/2⌉ ≥ √v: Newton's iteration decreases monotonically from above to floor(√v).
+  let x = 1n << BigInt(Math.ceil(v.toString(2).length / 2));
+  for (;;) {
+    const next = (x + v / x) >> 1n;
+    if (next >= x) return x;
+    x = next;
+  }
+}
+
+/**
+ * Symmetric rounding of a ratio: sgn(n) · floor((2|n| + d) / (2d)) for d > 0, i.e. n/d rounded half away from
+ * zero, so that a value and its negation round to a value and its negation.
+ */
+export function roundRatioSymmetric(n: bigint, d: bigint): bigint {
+  if (d <= 0n) reject('roundRatioSymmetric', `divisor must be positive, got ${d}`);
+  const magnitude = (2n * (n < 0n ? -n : n) + d) / (2n * d);
+  return n < 0n ? -magnitude : magnitude;
 }
