@@ -350,7 +350,7 @@ function buildNode<K extends LayerKind>(s: SpecOf<K>, index: number, lv: Levels,
     requested: ws!.value,
     origin: ws!.origin,
   }));
-  const mult = rules.multiplier(dims, widths, inputs);
+  const mult = rules.multiplier(dims, widths, inputs, out.value);
   let multiplier: MultiplierNode | undefined;
   if (mult) {
     const m = pick(lv, s.kind, s.path, 'multiplier');

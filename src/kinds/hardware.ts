@@ -66,7 +66,7 @@ function bindTo<E extends EngineName, N, P>(kindNode: N, node: LayerNode, hw: Bi
 }
 
 /** A node's quantized layer, checked to be the node's (so of its kind). */
-export function layerOfKind<K extends LayerKind>(node: LayerNodeOf<K>, layer: QuantLayer): QuantLayers[K] {
+export function layerOfKind<K extends LayerKind>(node: LayerNodeOf<K> & { readonly kind: K }, layer: QuantLayer): QuantLayers[K] {
   if (layer.kind !== node.kind || layer.path !== node.path) throw new Error(`quantized layer ${layer.path} (${layer.kind}) does not belong to ${node.path} (${node.kind})`);
   // The check above is what TypeScript cannot follow across the two unions.
   return layer as QuantLayers[K];

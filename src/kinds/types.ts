@@ -34,7 +34,7 @@ export interface KindRules<K extends LayerKind, D> {
   widths(dims: D, inputs: readonly LayerInput[], weightBits: number | undefined, outputBits: number): DerivedWidths;
   memories(dims: D, widths: DerivedWidths, inputs: readonly LayerInput[], outputBits: number): readonly MemoryShape[];
   /** Operand widths of the layer's one multiplier, or undefined when it has none. */
-  multiplier(dims: D, widths: DerivedWidths, inputs: readonly LayerInput[]): { aBits: number; bBits: number } | undefined;
+  multiplier(dims: D, widths: DerivedWidths, inputs: readonly LayerInput[], outputBits: number): { aBits: number; bBits: number } | undefined;
 }
 
 /** A batch of float tensors: `samples` windows of `elements` values each, sample-major. */
