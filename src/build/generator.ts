@@ -1,6 +1,6 @@
 /**
  * The generator revision that every unit key includes: kiln's version, a revision constant, and a hash of the
- * code that turns the IR into files (emitters, reference model, arithmetic, estimator, devices, IR). The code
+ * code that turns the IR into files (kinds, engines, emitters, reference model, arithmetic, estimator, devices, IR). The code
  * hash means an edited emitter invalidates earlier outputs even when nobody bumps the constant, so a
  * working copy of kiln never serves stale VHDL; the constant remains for changes outside those folders.
  */
@@ -14,7 +14,7 @@ import { hashContent } from '../util/hash.js';
 export const GENERATOR_REVISION = 1;
 
 /** Folders (under src/ or dist/) whose code determines the generated files. */
-export const GENERATOR_FOLDERS = ['arith', 'devices', 'emitters', 'estimator', 'ir', 'reference'] as const;
+export const GENERATOR_FOLDERS = ['arith', 'devices', 'emitters', 'engines', 'estimator', 'ir', 'kinds', 'reference'] as const;
 
 let memo: string | undefined;
 

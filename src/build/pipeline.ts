@@ -3,7 +3,7 @@
  * load → resolve → estimate → reports → quantize → units → (only the dirty ones) emit → write.
  *
  * compileProject() computes everything in memory and writes nothing (estimate uses it). buildProject() is
- * incremental: it plans the build's units (src/watch/units.ts), compares their keys with the previous build's
+ * incremental: it plans the build's units (src/build/units.ts), compares their keys with the previous build's
  * manifest (or, in watch mode, the previous build of the session passed as `cache`), emits only the units
  * that changed, writes only files whose content changed, removes files that are no longer produced and
  * writes the manifest last. Everything is computed before anything is written, so an invalid config leaves

@@ -2,7 +2,7 @@
  * Atomic output: every file is written to a temporary sibling and renamed into place, so an interrupted or
  * failed build never leaves a half-written file, and earlier outputs stay intact until replaced whole. A
  * process killed between the two steps can leave its temporary file behind; its name carries the writer's
- * pid (`<file>.<pid>.<random>.tmp`), so the next build can recognise and remove it (src/watch/incremental.ts).
+ * pid (`<file>.<pid>.<random>.tmp`), so the next build can recognise and remove it (src/build/incremental.ts).
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -8,7 +8,7 @@
  * its QuantLayer while the layer and the quantization of its inputs and output are unchanged. This is exact:
  * a layer's float parameters depend only on (seed, path, kind, dimensions) and its float outputs only on those
  * and its producers' float outputs; bit widths, storage and multipliers never enter the float forward. So the
- * float key is (seed, path, kind, dims, shapes, producers' float keys). test/build/quantize.test.ts checks that
+ * float key is (seed, path, kind, dims, shapes, producers' float keys). test/reference/cache.test.ts checks that
  * a cached run equals a fresh one after every edit of a sequence.
  */
 import { affineParams, quantizeAll, type AffineParams } from '../arith/index.js';

@@ -3,7 +3,7 @@
  * table. Each unit records a hash of the VHDL it was synthesized from, so a later build shows a synthesized
  * figure next to its estimate only when the hardware is still the same.
  */
-import { createHash } from 'node:crypto';
+import { hashContent } from '../util/hash.js';
 import { RESOURCES, type ResourceName } from '../dsl/index.js';
 import type { Cost } from '../estimator/index.js';
 import type { SynthUnit } from './index.js';
@@ -45,7 +45,7 @@ export const COUNTING_RULE =
   'LUT = LUT1..LUT6 + INV + LUTs inside LUT-RAM cells (RAM32M/RAM64M/RAM256X1S/RAM128X1D 4, RAM128X1S/RAM64X1D/RAM32X1D 2, RAM64X1S/RAM32X1S/SRL 1); LUTRAM = the LUT-RAM part; FF = FDRE+FDSE+FDCE+FDPE; BRAM18 = RAMB18E1 + 2 x RAMB36E1; DSP = DSP48E1';
 
 export function vhdlHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hashContent(text);
 }
 
 export function errorPercent(estimate: number, synthesized: number): number | null {
@@ -93,7 +93,7 @@ export function renderSynthTable(units: readonly SynthReportUnit[]): string {
 /** One key for the hardware of the whole design: its layer, arithmetic and top-level unit keys. */
 export function designKey(units: readonly { id: string; kind: string; key: string }[]): string {
   const parts = units.filter((u) => u.kind === 'layer' || u.kind === 'arith' || u.kind === 'top').map((u) => `${u.id}=${u.key}`).sort();
-  return createHash('sha256').update(parts.join('\n')).digest('hex');
+  return hashContent(parts.join('\n'));
 }
 
 /**
