@@ -8,7 +8,7 @@ import { RESOURCES, type ResourceName } from '../dsl/index.js';
 import { topParts } from '../engines/top/cost.js';
 import { modelCycles } from '../engines/top/plan.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
-import { hardwareOf } from '../kinds/index.js';
+import { costOf, hardwareOf } from '../kinds/index.js';
 import { ACTIVE_CALIBRATION, type Calibration, type CalibrationUnit } from './calibration.js';
 
 export const ESTIMATOR_VERSION = 'v1';
@@ -121,16 +121,16 @@ class LayerResult implements LayerEstimate {
 const scratch = new GroupSums();
 
 export function estimateLayer(node: LayerNode, calibration: Calibration = ACTIVE_CALIBRATION, table = factorTable(calibration)): LayerEstimate {
-  const hw = hardwareOf(node);
+  let cycles: number;
   try {
-    hw.parts(scratch);
+    cycles = costOf(node, scratch);
   } catch (err) {
     scratch.values.fill(0); // never leave partial sums behind for the next estimate
     throw err;
   }
   const result = new LayerResult(node);
   calibrated(scratch, node.kind, calibration, table, result);
-  result.cycles = hw.cycles();
+  result.cycles = cycles;
   return result;
 }
 

@@ -36,6 +36,22 @@ export function hardwareOf(node: LayerNode): BoundHardware {
   return b;
 }
 
+/**
+ * A layer's blocks into `sink`, and its cycles: the estimator's hot path, which makes the plan once and keeps
+ * nothing (estimates of many distinct designs would only fill a cache).
+ */
+export function costOf<K extends LayerKind>(node: LayerNodeOf<K>, sink: Sink): number {
+  const hw = KINDS[node.kind].hardware;
+  return hw.engine === 'none' ? 0 : costWith(node, node, hw, sink);
+}
+
+function costWith<E extends EngineName, N, P>(kindNode: N, node: LayerNode, hw: BindingTo<E, N, P>, sink: Sink): number {
+  const engine = ENGINES[hw.engine];
+  const plan = hw.plan(kindNode);
+  engine.parts(node, plan, sink);
+  return engine.cycles(plan);
+}
+
 /** Whether the layer occupies a stage of the layer-at-a-time schedule. */
 export const isScheduled = (node: LayerNode): boolean => hardwareOf(node).scheduled;
 

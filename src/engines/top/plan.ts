@@ -28,6 +28,11 @@ export function topPlan(design: ResolvedDesign): TopPlan {
   return plan;
 }
 
+/** Read ports of a layer's output: one per consumer port (a layer reading it twice counts twice), plus the host's for the model output. */
+export function readerCount(design: ResolvedDesign, node: LayerNode): number {
+  return node.consumers.length + (node.path === design.output ? 1 : 0);
+}
+
 function makePlan(design: ResolvedDesign): TopPlan {
   const byPath = new Map(design.layers.map((l) => [l.path, l]));
   const scheduled = design.layers.filter((l) => l.role === 'scheduled');
@@ -56,6 +61,6 @@ export const HANDOFF_CYCLES_PER_LAYER = 1;
 /** Cycles of one inference: every scheduled layer plus the hand-off after it. */
 export function modelCycles(design: ResolvedDesign, cyclesOf: (node: LayerNode) => number): number {
   let n = 0;
-  for (const l of topPlan(design).scheduled) n += cyclesOf(l) + HANDOFF_CYCLES_PER_LAYER;
+  for (const l of design.layers) if (l.role === 'scheduled') n += cyclesOf(l) + HANDOFF_CYCLES_PER_LAYER;
   return n;
 }
