@@ -14,7 +14,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { transformer, type KilnConfig } from '../src/index.js';
+import { transformer, type KilnConfig, type LayerKind } from '../src/index.js';
 import { estimateDesign, PART_GROUPS, type PartGroup } from '../src/estimator/index.js';
 import { resolveDesign } from '../src/ir/index.js';
 import { ghdlVersion } from '../src/toolchain/ghdl.js';
@@ -57,6 +57,26 @@ export const CALIBRATION_MODELS: Record<string, KilnConfig> = {
     kinds: { softmax: { outputBits: 10 }, batchnorm: { weightBits: 9 } },
     layers: { 'encoder.0.ffn.fc1': { weightBits: 3, outputBits: 5, buffer: 'bram' }, 'encoder.0.attn.q': { outputBits: 11, multiplier: 'lut' }, output_linear: { outputBits: 14 } },
     weights: { seed: 110 },
+  },
+};
+
+/**
+ * Models of which only the layers of one kind are synthesized, to calibrate that kind without changing the
+ * samples (and so the factors) of the others or of the top level: layer norm, added after the first fit.
+ */
+export const KIND_CALIBRATION_MODELS: Record<string, { kind: LayerKind; config: KilnConfig }> = {
+  'n1-d12-8bit': { kind: 'layernorm', config: { device: 'xc7s50', model: t({ window: 10, inputFeatures: 5, dModel: 12, heads: 3, ffnDim: 24, norm: 'layernorm' }), weights: { seed: 201 } } },
+  'n2-d8-6bit-lutram-lut': { kind: 'layernorm', config: { device: 'xc7s50', model: t({ window: 16, inputFeatures: 3, dModel: 8, heads: 2, ffnDim: 32, norm: 'layernorm' }), defaults: { weightBits: 6, outputBits: 6, buffer: 'lutram', multiplier: 'lut' }, weights: { seed: 202 } } },
+  'n3-d24-5bit-bram': { kind: 'layernorm', config: { device: 'xc7s50', model: t({ window: 8, inputFeatures: 4, dModel: 24, heads: 4, ffnDim: 48, norm: 'layernorm' }), defaults: { weightBits: 5, outputBits: 5, buffer: 'bram', weightStorage: 'bram', multiplier: 'dsp' }, weights: { seed: 203 } } },
+  'n4-d20-w12-o10': { kind: 'layernorm', config: { device: 'xc7s50', model: t({ window: 6, inputFeatures: 2, dModel: 20, heads: 2, ffnDim: 40, norm: 'layernorm' }), defaults: { weightBits: 12, outputBits: 10, buffer: 'lutram', weightStorage: 'logic' }, weights: { seed: 204 } } },
+  'n5-d40-4bit': { kind: 'layernorm', config: { device: 'xc7s50', model: t({ window: 6, inputFeatures: 3, dModel: 40, heads: 2, ffnDim: 40, norm: 'layernorm' }), defaults: { weightBits: 4, outputBits: 4 }, weights: { seed: 205 } } },
+  'n6-d6-16bit': {
+    kind: 'layernorm',
+    config: { device: 'xc7s50', model: t({ window: 5, inputFeatures: 2, dModel: 6, heads: 3, ffnDim: 12, norm: 'layernorm' }), defaults: { weightBits: 16, outputBits: 16 }, layers: { 'encoder.0.attn.scores': { outputBits: 10 } }, weights: { seed: 206 } },
+  },
+  'n7-d32-mixed': {
+    kind: 'layernorm',
+    config: { device: 'xc7s50', model: t({ window: 12, inputFeatures: 7, dModel: 32, heads: 2, ffnDim: 32, norm: 'layernorm' }), defaults: { weightBits: 6, outputBits: 7 }, layers: { 'encoder.0.attn_norm': { weightBits: 9, outputBits: 11 }, 'encoder.0.ffn_norm': { weightBits: 3, outputBits: 5, multiplier: 'lut' } }, weights: { seed: 207 } },
   },
 };
 
@@ -116,6 +136,18 @@ async function collect(previous: CalibrationData | undefined): Promise<Calibrati
     console.error(`${name}: ${run.units.length} units in ${run.seconds.toFixed(0)} s`);
     writeFileSync(DATA, JSON.stringify({ machine: machine(), tools: tools(), layers, tops }, null, 1) + '\n');
   }
+  const sampled = new Set(layers.map((l) => l.model));
+  for (const [name, { kind, config }] of Object.entries(KIND_CALIBRATION_MODELS)) {
+    if (sampled.has(name)) continue;
+    const run = await synthesizeModel(name, config, { top: false, kinds: [kind], log: (s) => console.error(s) });
+    const byPath = new Map(estimateDesign(run.design, uncalibrated).layers.map((l) => [l.path, l]));
+    for (const u of run.units) {
+      const c = u.counts!;
+      layers.push({ model: name, unit: u.unit, kind: u.kind, groups: groupTotals(byPath.get(u.unit)!.parts), synthesized: { lut: c.lut, ff: c.ff, lutram: c.lutram, bram18: c.bram18, dsp: c.dsp } });
+    }
+    console.error(`${name}: ${run.units.length} ${kind} layers in ${run.seconds.toFixed(0)} s`);
+    writeFileSync(DATA, JSON.stringify({ machine: machine(), tools: tools(), layers, tops }, null, 1) + '\n');
+  }
   return { machine: machine(), tools: tools(), layers, tops };
 }
 
@@ -125,7 +157,8 @@ async function collect(previous: CalibrationData | undefined): Promise<Calibrati
  */
 function regroupData(data: CalibrationData): CalibrationData {
   const uncalibrated = { id: 'raw', source: 'raw', lut: {}, ff: {} };
-  for (const [name, config] of Object.entries(CALIBRATION_MODELS)) {
+  const models = { ...CALIBRATION_MODELS, ...Object.fromEntries(Object.entries(KIND_CALIBRATION_MODELS).map(([name, m]) => [name, m.config])) };
+  for (const [name, config] of Object.entries(models)) {
     const est = estimateDesign(resolveDesign(config), uncalibrated);
     const byPath = new Map(est.layers.map((l) => [l.path, l]));
     for (const s of data.layers.filter((l) => l.model === name)) s.groups = groupTotals(byPath.get(s.unit)!.parts);

@@ -11,7 +11,7 @@ import { estimateDesign, PART_GROUPS, type Part, type PartGroup } from '../../sr
 import { resolveDesign, type ResolvedDesign } from '../../src/ir/index.js';
 import { quantizeModel } from '../../src/reference/index.js';
 import { synthesize, type SynthUnit } from '../../src/synth/index.js';
-import type { KilnConfig } from '../../src/dsl/index.js';
+import type { KilnConfig, LayerKind } from '../../src/dsl/index.js';
 
 export type GroupTotals = Record<PartGroup, { lut: number; ff: number; lutram: number }>;
 
@@ -32,12 +32,14 @@ export interface ModelSynthesis {
   seconds: number;
 }
 
-export async function synthesizeModel(name: string, config: KilnConfig, opts: { top?: boolean; jobs?: number; log?: (s: string) => void } = {}): Promise<ModelSynthesis> {
+/** Synthesizes a model's layers (those of `kinds` only, when given) and, unless `top` is false, its top level. */
+export async function synthesizeModel(name: string, config: KilnConfig, opts: { top?: boolean; kinds?: readonly LayerKind[]; jobs?: number; log?: (s: string) => void } = {}): Promise<ModelSynthesis> {
   const design = resolveDesign(config);
   const { files, testbenches } = emitHardware(design, quantizeModel(design));
   const outDir = mkdtempSync(join(tmpdir(), `kiln-bench-${name}-`));
   await writeArtifacts(outDir, files);
-  const entities = [...design.layers.filter((l) => testbenches.some((t) => t.unit === l.path)).map((l) => l.name), ...(opts.top === false ? [] : [design.name])];
+  const layers = design.layers.filter((l) => testbenches.some((t) => t.unit === l.path) && (!opts.kinds || opts.kinds.includes(l.kind)));
+  const entities = [...layers.map((l) => l.name), ...(opts.top === false ? [] : [design.name])];
   const start = Date.now();
   const units = await synthesize(design, testbenches, {
     outDir,

@@ -1,11 +1,12 @@
 /** Every engine, by name: adding one is its folder and one line here. */
 import { buffer } from './buffer/index.js';
+import { layernorm } from './layernorm/index.js';
 import { mac } from './mac/index.js';
 import { relu } from './relu/index.js';
 import { softmax } from './softmax/index.js';
 import type { Engine } from './types.js';
 
-const DEFINITIONS = { buffer, mac, relu, softmax } as const;
+const DEFINITIONS = { buffer, layernorm, mac, relu, softmax } as const;
 
 type Definitions = typeof DEFINITIONS;
 export type EngineName = keyof Definitions;

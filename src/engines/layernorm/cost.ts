@@ -1,0 +1,79 @@
+/** The layer-norm engine's blocks with their raw costs, read off the same plan as its VHDL (vhdl.ts). */
+import { addressBits } from '../../devices/mapping.js';
+import { adder, block, comparator, counter, memory, multiplier, mux, register, type Sink } from '../../devices/primitives.js';
+import type { LayerNode } from '../../ir/types.js';
+import { requantizerParts } from '../_shared/cost.js';
+import { LAYERNORM_STATES, normalizedBits, numeratorBits, quotientBits, rootIterations, type LayernormPlan } from './plan.js';
+
+/** Set bits of n: n·x is that many shifted copies of x added up. */
+function ones(n: number): number {
+  let k = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 2)) k += v % 2;
+  return k;
+}
+
+export function layernormParts(node: LayerNode, p: LayernormPlan, s: Sink): void {
+  const m = node.multiplier!;
+  const acc = node.widths.acc!;
+  const { sumBits, diffBits, varianceBits: vb } = p;
+  const nb = numeratorBits(p);
+  const qb = quotientBits(p);
+
+  // storage: output buffer, γ and β ROMs
+  memory(s, 'output buffer', node.buffer!);
+  for (const mem of node.memories) memory(s, s.named ? `${mem.role} ROM` : '', mem);
+
+  // control: state register and next-state logic, done, pipeline flags (sum_v1, var_v1, var_v2, first1, first2)
+  block(s, 'control', s.named ? `layer-norm FSM (${LAYERNORM_STATES.length} states)` : '', 2 * LAYERNORM_STATES.length, addressBits(LAYERNORM_STATES.length) + 1 + 5);
+  counter(s, 'row', p.rows);
+  counter(s, 'column', p.cols);
+  counter(s, 'step', Math.max(rootIterations(p), qb));
+  counter(s, 'output address', node.output.elements);
+  block(s, 'control', 'input address row·cols + c', addressBits(node.inputs[0]!.elements), 0);
+
+  // sum pass: S = Σ x
+  adder(s, 'row sum', sumBits);
+  mux(s, 'row sum start', 2, sumBits);
+  register(s, 'row sum', sumBits);
+  // D = n·x − S: shifted adds for the set bits of n, then the subtraction; registered for the element pass
+  if (ones(p.cols) > 1) adder(s, s.named ? `n·x (${ones(p.cols)} shifted terms)` : '', (ones(p.cols) - 1) * diffBits);
+  adder(s, 'D = n·x − S', diffBits);
+  register(s, 'D', diffBits);
+  // variance pass: V = Σ D²
+  adder(s, 'variance', vb);
+  mux(s, 'variance start', 2, vb);
+  register(s, 'variance', vb);
+  // square root: op − (res + one) with a compare, res/2 + one, three registers
+  adder(s, 'root V + E', vb);
+  adder(s, 'root trial', vb + 1);
+  comparator(s, 'root compare', vb + 1);
+  adder(s, 'root remainder', vb);
+  adder(s, 'root result', vb);
+  mux(s, 'root remainder', 2, vb);
+  mux(s, 'root result', 2, vb);
+  register(s, 'root remainder', vb);
+  register(s, 'root result', vb);
+  register(s, 'root bit', vb);
+  // divider: |D|, numerator load, restoring steps, sign
+  adder(s, '|D|', diffBits);
+  adder(s, 'numerator + R', nb);
+  comparator(s, 'remainder ≥ divisor', nb);
+  adder(s, 'remainder − divisor', nb);
+  mux(s, 'remainder', 3, nb);
+  register(s, 'remainder', nb);
+  mux(s, 'divisor load or shift', 2, nb);
+  register(s, 'divisor', nb);
+  register(s, 'quotient', qb);
+  adder(s, 'sign of Q', normalizedBits(p));
+  register(s, 'Q', normalizedBits(p));
+
+  // the shared multiplier and its operand muxes (D·D, Q·γ', acc·m)
+  adder(s, 'parameter zero point', node.widths.weight! + 1);
+  mux(s, 'multiplier operand a', 3, m.aBits);
+  mux(s, 'multiplier operand b', 3, m.bBits);
+  multiplier(s, 'shared', m);
+  // affine: acc = Q·γ' + B
+  adder(s, 'accumulator', acc);
+  register(s, 'accumulator', acc);
+  requantizerParts(s, m.aBits + m.bBits, node.output.bits);
+}
