@@ -26,7 +26,9 @@ export type DiagnosticCode =
   | 'KILN_E_DATA'
   | 'KILN_E_USAGE'
   | 'KILN_E_IO'
-  | 'KILN_W_NOT_BUILDABLE';
+  | 'KILN_E_WEIGHTS'
+  | 'KILN_W_NOT_BUILDABLE'
+  | 'KILN_W_UNUSED_TENSOR';
 
 export interface SourceLocation {
   file: string;

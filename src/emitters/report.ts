@@ -5,6 +5,7 @@
 import { RESOURCES, type ResourceName } from '../dsl/index.js';
 import type { Estimate } from '../estimator/index.js';
 import { buildProblems } from '../ir/capability.js';
+import { formatCount } from '../util/format.js';
 import type { LayerNode, MemoryNode, ResolvedDesign } from '../ir/types.js';
 
 export const REPORT_SCHEMA = 'kiln-report';
@@ -56,8 +57,9 @@ export interface Report {
   limits: Record<ResourceName, number>;
   weights: { source: 'synthetic'; seed: number; note: string };
   layers: ReportLayer[];
-  /** Whether kiln can build the design (see `notBuildable` on the layers that it cannot). */
+  /** Whether kiln can build the design; when not, `notBuildable` says why (and the layers concerned say so too). */
   buildable: boolean;
+  notBuildable?: string[];
   /** The top level's own logic (schedule, read-address multiplexers), included in the total. */
   top: Record<ResourceName, number>;
   total: Record<ResourceName, number> & { cycles: number; latencyUs: number };
@@ -81,7 +83,8 @@ export function createReport(
     requested: m.requested,
     ...(m.reason ? { reason: m.reason } : {}),
   });
-  const problems = new Map(buildProblems(design).map((p) => [p.path, p.message]));
+  const found = buildProblems(design);
+  const problems = new Map(found.filter((p) => p.sort === 'unsupported').map((p) => [p.path, p.message]));
   const layers = design.layers.map((n, i): ReportLayer => {
     const e = estimate.layers[i]!;
     return {
@@ -130,7 +133,8 @@ export function createReport(
     limits: { ...design.limits },
     weights: { ...design.weights, note: 'synthetic parameters generated from the seed; not a trained model' },
     layers,
-    buildable: problems.size === 0,
+    buildable: found.length === 0,
+    ...(found.length > 0 ? { notBuildable: found.map((p) => p.message) } : {}),
     top: pickResources(estimate.top),
     total: { ...pickResources(estimate.total), cycles: estimate.total.cycles, latencyUs: round(estimate.latencyUs, 3) },
     utilization: Object.fromEntries(RESOURCES.map((r) => [r, round(estimate.utilization[r], 4)])) as Record<ResourceName, number>,
@@ -183,9 +187,9 @@ function verdict(report: Report): string {
   return `does NOT fit ${report.device.id}: over on ${report.over.map((r) => `${r.toUpperCase()} ${formatCount(report.total[r])} > ${formatCount(report.limits[r])}`).join(', ')}`;
 }
 
-/** Footnotes for the layers kiln cannot build, marked (!) in the tables. */
+/** Why kiln cannot build the design; the layers concerned are marked (!) in the tables. */
 function notBuildableNotes(report: Report): string[] {
-  return report.layers.filter((l) => l.notBuildable).map((l) => `(!) not buildable: ${l.notBuildable}`);
+  return (report.notBuildable ?? []).map((n) => `(!) not buildable: ${n}`);
 }
 
 function summaryLine(report: Report): string {
@@ -227,15 +231,6 @@ function pickResources(c: Record<ResourceName, number>): Record<ResourceName, nu
   return Object.fromEntries(RESOURCES.map((r) => [r, c[r]])) as Record<ResourceName, number>;
 }
 
-/**
- * An integer with thousands separators (12,345), as toLocaleString('en-US') writes it. Written out because the
- * first toLocaleString call of a process loads ICU data (~11 ms), a tenth of a one-shot `kiln build`.
- */
-export function formatCount(n: number): string {
-  if (!Number.isInteger(n)) return n.toLocaleString('en-US');
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-}
-
 function pct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '∞';
 }
@@ -245,3 +240,5 @@ function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+export { formatCount };

@@ -53,6 +53,20 @@ export interface KindQuantLayer<K extends LayerKind, P> {
   readonly params: P;
 }
 
+/** A tensor a trained model gives a kind, named under the layer's module path (PyTorch names: `weight`, `bias`, …). */
+export interface TensorSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** Whether the file may hold it as integers with a per-tensor scale and zero point (quantization-aware training). */
+  readonly quantizable?: boolean;
+}
+
+/** A tensor read from a weights file: its values as reals, and its integers when the file stored them quantized. */
+export interface ImportedTensor {
+  readonly values: Float64Array;
+  readonly quantized?: { readonly values: Int32Array; readonly scale: number; readonly zeroPoint: number };
+}
+
 /**
  * The meaning of a kind, independent of any hardware: files implementing it never import a plan, an engine or
  * VHDL code (test/kinds/registry.test.ts reads their imports), so that the GHDL comparison checks the hardware
@@ -61,6 +75,11 @@ export interface KindQuantLayer<K extends LayerKind, P> {
 export interface KindSemantics<K extends LayerKind, D, F, P> {
   /** Synthetic float parameters (PyTorch-style initialisation), deterministic in the rng. */
   init(node: KindNode<K, D>, rng: Rng): F;
+  /** For kinds with trainable parameters: the tensors a weights file gives them, and the float parameters they make. */
+  readonly tensors?: {
+    specs(node: KindNode<K, D>): readonly TensorSpec[];
+    params(node: KindNode<K, D>, tensors: Readonly<Record<string, ImportedTensor>>): F;
+  };
   /** Float forward over a batch (calibration). May record statistics of its inputs into `params`. */
   float(node: KindNode<K, D>, params: F, inputs: readonly FloatBatch[]): FloatBatch;
   /**

@@ -1,7 +1,7 @@
 /** Helpers of the kinds' semantics (float forwards and quantization); no hardware here. */
-import { chooseMultiplier, intRange, REQUANT_MULTIPLIER_BITS, type Multiplier } from '../../arith/index.js';
+import { affineParams, chooseMultiplier, intRange, quantizeAll, REQUANT_MULTIPLIER_BITS, type AffineParams, type Multiplier } from '../../arith/index.js';
 import type { Rng } from '../../util/rng.js';
-import type { FloatBatch } from '../types.js';
+import type { FloatBatch, ImportedTensor } from '../types.js';
 
 export function batchOf(samples: number, elements: number): FloatBatch {
   return { samples, data: new Float64Array(samples * elements) };
@@ -52,4 +52,22 @@ export function normAffineInit(cols: number, rng: Rng): { gamma: Float64Array; b
     gamma: Float64Array.from({ length: cols }, () => rng.uniform(0.5, 1.5)),
     beta: Float64Array.from({ length: cols }, () => rng.uniform(-0.2, 0.2)),
   };
+}
+
+/**
+ * A parameter tensor quantized per tensor at `bits`: the file's own integers, scale and zero point when it stored
+ * them quantized (they must fit the width), otherwise an affine quantization of its observed range.
+ */
+export function quantizedOrAffine(values: Float64Array, quantized: ImportedTensor['quantized'], bits: number): { values: Int32Array; wq: AffineParams } {
+  if (!quantized) {
+    const { min, max } = minMax(values);
+    const wq = affineParams(min, max, bits);
+    return { values: quantizeAll(values, wq), wq };
+  }
+  const { min, max } = intRange(bits);
+  const outside = quantized.values.findIndex((v) => v < min || v > max);
+  if (outside >= 0 || quantized.zeroPoint < min || quantized.zeroPoint > max) {
+    throw new Error(`its quantized integers (${outside >= 0 ? `element ${outside} is ${quantized.values[outside]}` : `zero point ${quantized.zeroPoint}`}) do not fit the layer's ${bits}-bit weights; set weightBits to the width they were trained at`);
+  }
+  return { values: quantized.values, wq: { scale: quantized.scale, zeroPoint: quantized.zeroPoint, bits } };
 }

@@ -47,6 +47,10 @@ function folded(p: BatchnormFloat): { scale: Float64Array; shift: Float64Array }
 
 export const semantics: KindSemantics<'batchnorm', RowsCols, BatchnormFloat, BatchnormParams> = {
   init: ({ dims }, rng) => normAffineInit(dims.cols, rng),
+  tensors: {
+    specs: ({ dims: { cols } }) => ['weight', 'bias', 'running_mean', 'running_var'].map((name) => ({ name, shape: [cols] })),
+    params: (_node, t) => ({ gamma: t.weight!.values, beta: t.bias!.values, mean: t.running_mean!.values, variance: t.running_var!.values }),
+  },
   statistics: ['mean', 'variance'],
   float(node, p, [x]) {
     const { rows, cols } = node.dims;

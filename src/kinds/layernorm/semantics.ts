@@ -35,6 +35,10 @@ export interface LayernormParams {
 
 export const semantics: KindSemantics<'layernorm', RowsCols, LayernormFloat, LayernormParams> = {
   init: ({ dims }, rng) => normAffineInit(dims.cols, rng),
+  tensors: {
+    specs: ({ dims: { cols } }) => ['weight', 'bias'].map((name) => ({ name, shape: [cols] })),
+    params: (_node, t) => ({ gamma: t.weight!.values, beta: t.bias!.values }),
+  },
   float(node, { gamma, beta }, [x]) {
     const cols = node.dims.cols;
     const out = batchOf(x!.samples, node.output.elements);

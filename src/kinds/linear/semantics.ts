@@ -2,15 +2,18 @@
  * Linear: y[r][o] = z_y + round(M·(b[o] + Σ_i (x[r][i] − z_x)(w[o][i] − z_w))), M = s_x·s_w/s_y,
  * bias quantized at s_x·s_w with (b_x+1)+(b_w+1) bits.
  */
-import { affineParams, chooseMultiplier, quantizeAll, requantizer, type Multiplier } from '../../arith/index.js';
-import { batchOf, checkExact, minMax, quantizeBias } from '../_shared/semantics.js';
-import type { KindSemantics } from '../types.js';
+import { chooseMultiplier, requantizer, type Multiplier } from '../../arith/index.js';
+import { batchOf, checkExact, quantizeBias } from '../_shared/semantics.js';
+import { quantizedOrAffine } from '../_shared/semantics.js';
+import type { ImportedTensor, KindSemantics } from '../types.js';
 import type { LinearDims } from './rules.js';
 
 export interface LinearFloat {
   /** [out][in], as PyTorch's `weight`. */
   readonly weights: Float64Array;
   readonly bias: Float64Array | undefined;
+  /** The weights as a quantization-aware-trained file stores them: used as they are. */
+  readonly quantizedWeights?: ImportedTensor['quantized'];
 }
 
 export interface LinearParams {
@@ -30,6 +33,10 @@ export const semantics: KindSemantics<'linear', LinearDims, LinearFloat, LinearP
       bias: d.bias ? Float64Array.from({ length: d.outFeatures }, () => rng.uniform(-bound, bound)) : undefined,
     };
   },
+  tensors: {
+    specs: ({ dims: d }) => [{ name: 'weight', shape: [d.outFeatures, d.inFeatures], quantizable: true }, ...(d.bias ? [{ name: 'bias', shape: [d.outFeatures] }] : [])],
+    params: ({ dims: d }, t) => ({ weights: t.weight!.values, bias: d.bias ? t.bias!.values : undefined, ...(t.weight!.quantized ? { quantizedWeights: t.weight!.quantized } : {}) }),
+  },
   float(node, { weights: w, bias: b }, [x]) {
     const d = node.dims;
     const out = batchOf(x!.samples, node.output.elements);
@@ -47,10 +54,9 @@ export const semantics: KindSemantics<'linear', LinearDims, LinearFloat, LinearP
     return out;
   },
   quantize(node, p, [xq], yq) {
-    const { min, max } = minMax(p.weights);
-    const wq = affineParams(min, max, node.widths.weight!);
+    const { values, wq } = quantizedOrAffine(p.weights, p.quantizedWeights, node.widths.weight!);
     return {
-      weights: quantizeAll(p.weights, wq),
+      weights: values,
       weightZero: wq.zeroPoint,
       bias: p.bias ? quantizeBias(p.bias, xq!.scale * wq.scale, node.widths.bias!) : undefined,
       mult: chooseMultiplier((xq!.scale * wq.scale) / yq.scale),
