@@ -148,7 +148,9 @@ begin
     variable magnitude : unsigned(DIFF_BITS - 1 downto 0);
   begin
     if rising_edge(clk) then
-      ${mult.mapping === 'dsp' ? 'prod <= mul_a * mul_b;  -- DSP48E1' : 'prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)'}
+      if enable = '1' then  -- the product register loads only while the layer runs (an idle multiplier never switches)
+        ${mult.mapping === 'dsp' ? 'prod <= mul_a * mul_b;  -- DSP48E1' : 'prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)'}
+      end if;
       if enable = '0' then
         state <= S_IDLE;
         done <= '0';

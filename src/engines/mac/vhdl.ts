@@ -184,7 +184,10 @@ export function emitMacLayer(node: LayerNode, plan: MacPlan, constants: MacConst
   emit('    variable sum : signed(PROD_BITS downto 0);');
   emit('  begin');
   emit('    if rising_edge(clk) then');
-  emit(mult.mapping === 'dsp' ? '      prod <= mul_a * mul_b;  -- DSP48E1' : '      prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)');
+  // The product register only loads while the layer runs: an idle layer's multiplier then never switches,
+  // which saves power and keeps a whole-model simulation from evaluating every layer's product every cycle.
+  emit(`      if enable = '1' then ${mult.mapping === 'dsp' ? 'prod <= mul_a * mul_b;  -- DSP48E1' : 'prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)'}`);
+  emit('      end if;');
   emit("      if enable = '0' then");
   emit('        state <= S_IDLE;');
   emit("        done <= '0';");
