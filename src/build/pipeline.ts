@@ -102,7 +102,7 @@ export interface BuildCache {
   readonly configPath: string;
   readonly manifest: Manifest;
   readonly quantize: QuantizeCache;
-  readonly reference: ReferenceCache;
+  readonly reference: ReferenceCache[];
 }
 
 export interface BuildResult extends ProjectResult {
@@ -188,11 +188,11 @@ const cyclesFrom = (estimate: Estimate) => (node: LayerNode) => estimate.layers[
 interface EmitContext extends HardwareContext {
   readonly report: Report;
   readonly nodes: ReadonlyMap<string, LayerNode>;
-  /** The reference model's outputs of an earlier build (watch mode). */
-  readonly referenceCache?: ReferenceCache;
+  /** The reference model's outputs of an earlier build, per test window (watch mode). */
+  readonly referenceCache?: ReferenceCache[];
 }
 
-function emitContext(design: ResolvedDesign, model: QuantizedModel, report: Report, testbenches: readonly TestbenchEntry[], referenceCache?: ReferenceCache): EmitContext {
+function emitContext(design: ResolvedDesign, model: QuantizedModel, report: Report, testbenches: readonly TestbenchEntry[], referenceCache?: ReferenceCache[]): EmitContext {
   return { design, model, report, testbenches, nodes: new Map(design.layers.map((l) => [l.path, l])), ...(referenceCache ? { referenceCache } : {}) };
 }
 
@@ -206,7 +206,7 @@ function emitUnit(p: UnitPlan, ctx: EmitContext): Map<string, string> {
       return emitHardwareUnit({ kind: p.kind }, ctx);
     case 'model': {
       const { design, model } = ctx;
-      const expected = runReference(design, model, model.sampleInput, ctx.referenceCache).get(design.output)!;
+      const expected = model.testInputs.map((x, w) => runReference(design, model, x, ctx.referenceCache?.[w]).get(design.output)!);
       return emitHardwareUnit({ kind: 'model' }, { ...ctx, expected });
     }
     case 'reports':
@@ -252,8 +252,8 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   // Watch mode keeps the float calibration in memory; a new process starts from what the last build stored
   // (never with --force, which recomputes everything).
   const qcache = options.cache?.quantize ?? (options.force ? createQuantizeCache() : readQuantizeCache(outDir, generatorRevision()));
-  const refCache = options.cache?.reference ?? createReferenceCache();
   const { model, stats: quantizeStats } = located(loaded, () => quantizeWithStats(design, qcache));
+  const refCache = options.cache?.reference ?? model.testInputs.map(() => createReferenceCache());
   const quantizeMs = performance.now() - t;
 
   t = performance.now();

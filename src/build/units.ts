@@ -176,7 +176,7 @@ export function planUnits(ctx: UnitContext): UnitPlan[] {
   const modelFacets: Record<string, string> = {
     generator,
     testbench: hashValue({ name: design.name, input: interfaceView(input), output: interfaceView(output), cycles: modelTb?.expectedCycles }),
-    sample: hashValue(model.sampleInput),
+    sample: hashValue(model.testInputs),
     index: hashValue(ctx.testbenches),
   };
   for (const node of design.layers) modelFacets[`ref:${node.path}`] = arithmeticKey(node, model.layers.get(node.path)!);

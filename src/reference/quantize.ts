@@ -24,10 +24,15 @@ import type { QuantizedModel, QuantLayer, QuantLayerOf } from './types.js';
 
 /** Windows in the calibration batch. */
 export const CALIBRATION_WINDOWS = 16;
+/** Windows the whole-model testbench runs. */
+export const TEST_WINDOWS = 16;
 
-/** Synthetic multivariate time series in [0, 1] (like min-max-scaled sensor data): one sinusoid per feature plus noise. */
-export function syntheticWindows(rows: number, cols: number, windows: number, seed: number): FloatBatch {
-  const rng = createRng(seed, 'input-data');
+/**
+ * Synthetic multivariate time series in [0, 1] (like min-max-scaled sensor data): one sinusoid per feature plus
+ * noise; `stream` separates independent sets (calibration, test) of the same distribution.
+ */
+export function syntheticWindows(rows: number, cols: number, windows: number, seed: number, stream = 'input-data'): FloatBatch {
+  const rng = createRng(seed, stream);
   const period = Array.from({ length: cols }, () => rng.uniform(6, 48));
   const amplitude = Array.from({ length: cols }, () => rng.uniform(0.15, 0.4));
   const data = new Float64Array(windows * rows * cols);
@@ -176,9 +181,12 @@ export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache):
   for (const path of [...cache.floats.keys()]) if (!layers.has(path)) cache.floats.delete(path);
   for (const path of [...cache.quant.keys()]) if (!layers.has(path)) cache.quant.delete(path);
 
-  // The last calibration window is the sample inference of the model.
-  const sample = quantizeAll(calibration.data.subarray(CALIBRATION_WINDOWS * rows * cols), quant.get(inputNode.path)!);
-  return { model: { source: 'synthetic', seed, layers, sampleInput: sample }, stats };
+  // Test windows from another stream of the same distribution, quantized like the calibrated input.
+  const inQ = quant.get(inputNode.path)!;
+  const n = rows * cols;
+  const test = syntheticWindows(rows, cols, TEST_WINDOWS, seed, 'test-data');
+  const testInputs = Array.from({ length: TEST_WINDOWS }, (_, w) => quantizeAll(test.data.subarray(w * n, (w + 1) * n), inQ));
+  return { model: { source: 'synthetic', seed, layers, testInputs }, stats };
 }
 
 /** The statistics a kind's float forward recorded into its params, for the store. */

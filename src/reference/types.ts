@@ -22,6 +22,6 @@ export interface QuantizedModel {
   readonly seed: number;
   /** In schedule order, keyed by layer path. */
   readonly layers: ReadonlyMap<string, QuantLayer>;
-  /** A quantized input window from the same synthetic distribution the parameters were calibrated on. */
-  readonly sampleInput: Int32Array;
+  /** Quantized input windows the whole-model testbench runs (held out of the calibration). */
+  readonly testInputs: readonly Int32Array[];
 }

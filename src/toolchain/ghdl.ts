@@ -27,6 +27,11 @@ export interface GhdlRunOptions {
   stopTime?: string;
   /** Time limit for all phases together; the running ghdl process is killed when it expires. Default 120 s. */
   timeoutMs?: number;
+  /**
+   * Run with a compiled back end (LLVM or GCC) when one is installed: it elaborates slower (seconds) but
+   * simulates several times faster than mcode, which pays off for long runs such as the whole model.
+   */
+  compiled?: boolean;
 }
 
 export interface GhdlRunResult {
@@ -89,6 +94,26 @@ function ghdlCommand(): string {
   return process.env.KILN_GHDL || 'ghdl';
 }
 
+/**
+ * The compiled back end Debian's `ghdl` wrapper can switch to (GHDL_BACKEND), when its binary is installed next to
+ * the default one; undefined when KILN_GHDL names another ghdl, or none is installed.
+ */
+let compiledBackend: string | undefined | null = null;
+export function fastGhdlBackend(): string | undefined {
+  if (compiledBackend === null) {
+    compiledBackend = undefined;
+    if (!process.env.KILN_GHDL) {
+      for (const backend of ['llvm', 'gcc']) {
+        if (spawnSync(`ghdl-${backend}`, ['--version'], { stdio: 'ignore', timeout: 15_000 }).status === 0) {
+          compiledBackend = backend;
+          break;
+        }
+      }
+    }
+  }
+  return compiledBackend;
+}
+
 /** `ghdl --version` output per command (undefined: the command could not be run). */
 const probes = new Map<string, string | undefined>();
 
@@ -123,11 +148,12 @@ function cap(s: string, extra: string): string {
   return extra.length <= room ? s + extra : s + extra.slice(0, room) + '\n[kiln: output truncated]\n';
 }
 
-/** Runs one ghdl command; resolves when it exits (or is killed at `deadline`). */
-function exec(args: string[], cwd: string, deadline: number): Promise<Exec> {
+/** Runs one ghdl command (with `backend` as GHDL_BACKEND); resolves when it exits (or is killed at `deadline`). */
+function exec(args: string[], cwd: string, deadline: number, backend?: string): Promise<Exec> {
   return new Promise((resolvePromise, reject) => {
     // Own process group, so that a timeout kills ghdl even behind a wrapper script that does not exec.
-    const child = spawn(ghdlCommand(), args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const env = backend ? { ...process.env, GHDL_BACKEND: backend } : process.env;
+    const child = spawn(ghdlCommand(), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -186,7 +212,9 @@ function begin(o: GhdlRunOptions | GhdlSynthOptions): { start: number; deadline:
  * @throws ToolMissingError if ghdl cannot be run.
  */
 export async function runGhdl(o: GhdlRunOptions): Promise<GhdlRunResult> {
-  const { start, deadline, workDir, common } = begin(o);
+  const backend = o.compiled ? fastGhdlBackend() : undefined;
+  // A compiled back end keeps its own objects: its work library is separate from mcode's.
+  const { start, deadline, workDir, common } = begin(backend ? { ...o, workDir: `${o.workDir}-${backend}` } : o);
   const phases: [GhdlRunResult['phase'], string[]][] = [
     ['analyse', ['-a', ...common, ...o.files.map((f) => resolve(f))]],
     ['elaborate', ['-e', ...common, o.top]],
@@ -199,7 +227,7 @@ export async function runGhdl(o: GhdlRunOptions): Promise<GhdlRunResult> {
   let stderr = '';
   let last: { phase: GhdlRunResult['phase']; exitCode: number | null } = { phase: 'analyse', exitCode: null };
   for (const [phase, args] of phases) {
-    const r = await exec(args, workDir, deadline);
+    const r = await exec(args, workDir, deadline, backend);
     stdout += r.stdout;
     stderr += r.stderr;
     last = { phase, exitCode: r.exitCode };

@@ -52,8 +52,8 @@ describe('cached quantization and reference model', () => {
     for (const c of EDITS) {
       const design = resolveDesign(c);
       const q = quantizeModel(design);
-      const r = runReferenceWithStats(design, q, q.sampleInput, cache);
-      expect(r.values).toEqual(runReference(design, q, q.sampleInput));
+      const r = runReferenceWithStats(design, q, q.testInputs[0]!, cache);
+      expect(r.values).toEqual(runReference(design, q, q.testInputs[0]!));
       computed = r.computed;
       if (c === EDITS[1]) expect(computed[0]).toBe('encoder.0.ffn.fc1');
       if (c === EDITS[1]) expect(computed).not.toContain('encoder.0.attn.q');

@@ -8,7 +8,7 @@ import { ARITH_PACKAGE_FILE, emitArithPackage } from '../../engines/_shared/arit
 import { emitTop, modelCycles } from '../../engines/top/index.js';
 import type { LayerNode, ResolvedDesign } from '../../ir/types.js';
 import { hardwareOf } from '../../kinds/index.js';
-import { randomLayerInputs, runLayer, runReference } from '../../reference/index.js';
+import { randomLayerInputs, runLayer, runReference, TEST_WINDOWS } from '../../reference/index.js';
 import type { QuantizedModel } from '../../reference/types.js';
 import { emitLayerTestbench, emitTopTestbench, vectorFile } from './testbench.js';
 
@@ -26,8 +26,12 @@ export interface TestbenchEntry {
   sources: string[];
   /** Generic name → vector file, relative to the output directory. */
   vectors: Record<string, string>;
+  /** Cycles of one run (every window takes as many). */
   expectedCycles: number;
+  /** Outputs of one run. */
   outputs: number;
+  /** Input windows it runs (1 for a layer's own testbench). */
+  windows: number;
 }
 
 /** The arithmetic package, shared by every layer (unit `@arith`). */
@@ -50,11 +54,11 @@ export function layerTestbenchEntry(node: LayerNode, cycles: number): TestbenchE
   const vectors: Record<string, string> = {};
   node.inputs.forEach((_, p) => (vectors[`X${p}_FILE`] = `${SIM_DIR}/vectors/${node.name}.x${p}.txt`));
   vectors.Y_FILE = `${SIM_DIR}/vectors/${node.name}.y.txt`;
-  return { unit: node.path, kind: node.kind, top: `${node.name}_tb`, sources: [ARITH_FILE, layerVhdlFile(node), `${SIM_DIR}/${node.name}_tb.vhd`], vectors, expectedCycles: cycles, outputs: node.output.elements };
+  return { unit: node.path, kind: node.kind, top: `${node.name}_tb`, sources: [ARITH_FILE, layerVhdlFile(node), `${SIM_DIR}/${node.name}_tb.vhd`], vectors, expectedCycles: cycles, outputs: node.output.elements, windows: 1 };
 }
 
 /** Every testbench: one per scheduled layer, then the whole model's. Metadata only: cheap, emits nothing. */
-export function testbenchEntries(design: ResolvedDesign, cyclesOf: (node: LayerNode) => number = engineCycles): TestbenchEntry[] {
+export function testbenchEntries(design: ResolvedDesign, cyclesOf: (node: LayerNode) => number = engineCycles, windows: number = TEST_WINDOWS): TestbenchEntry[] {
   const entries = design.layers.filter((l) => l.role === 'scheduled').map((node) => layerTestbenchEntry(node, cyclesOf(node)));
   const output = design.layers.find((l) => l.path === design.output)!;
   entries.push({
@@ -65,6 +69,7 @@ export function testbenchEntries(design: ResolvedDesign, cyclesOf: (node: LayerN
     vectors: { X_FILE: `${SIM_DIR}/vectors/${design.name}.x.txt`, Y_FILE: `${SIM_DIR}/vectors/${design.name}.y.txt` },
     expectedCycles: modelCycles(design, cyclesOf),
     outputs: output.output.elements,
+    windows,
   });
   return entries;
 }
@@ -76,8 +81,8 @@ export interface HardwareContext {
   readonly design: ResolvedDesign;
   readonly model: QuantizedModel;
   readonly testbenches: readonly TestbenchEntry[];
-  /** Expected output of the whole model for its sample input, when the caller has it (incremental builds). */
-  readonly expected?: Int32Array;
+  /** Expected outputs of the whole model for its test inputs, when the caller has them (incremental builds). */
+  readonly expected?: readonly Int32Array[];
 }
 
 /** The files of one unit. */
@@ -116,14 +121,15 @@ function emitLayerUnit(node: LayerNode, { design, model, testbenches }: Hardware
   return files;
 }
 
-/** The whole-model testbench (the sample window through the reference model) and the testbench index. */
+/** The whole-model testbench (the test windows through the reference model) and the testbench index. */
 function emitModelUnit({ design, model, testbenches, expected }: HardwareContext): Map<string, string> {
   const entry = testbenches.find((t) => t.kind === 'model')!;
-  const output = expected ?? runReference(design, model, model.sampleInput).get(design.output)!;
+  const outputs = expected ?? model.testInputs.map((x) => runReference(design, model, x).get(design.output)!);
+  const windows = model.testInputs.length;
   return new Map([
-    [entry.sources[entry.sources.length - 1]!, emitTopTestbench(design, entry.expectedCycles)],
-    [entry.vectors.X_FILE!, vectorFile(`${design.name} input window (synthetic sample, quantized)`, model.sampleInput)],
-    [entry.vectors.Y_FILE!, vectorFile(`${design.name} expected output from the integer reference model`, output)],
+    [entry.sources[entry.sources.length - 1]!, emitTopTestbench(design, entry.expectedCycles, windows)],
+    [entry.vectors.X_FILE!, vectorFile(`${design.name}: ${windows} input windows (${model.source} test windows, quantized), one after the other`, concat(model.testInputs))],
+    [entry.vectors.Y_FILE!, vectorFile(`${design.name}: expected outputs of each window from the integer reference model`, concat(outputs))],
     [TESTBENCH_INDEX, JSON.stringify({ testbenches }, null, 2) + '\n'],
   ]);
 }
@@ -139,4 +145,15 @@ export function emitHardware(design: ResolvedDesign, model: QuantizedModel): { f
   const files = new Map<string, string>();
   for (const unit of hardwareUnits(design)) for (const [rel, text] of emitHardwareUnit(unit, { design, model, testbenches })) files.set(rel, text);
   return { files, testbenches };
+}
+
+/** Windows one after the other. */
+function concat(windows: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(windows.reduce((n, w) => n + w.length, 0));
+  let at = 0;
+  for (const w of windows) {
+    out.set(w, at);
+    at += w.length;
+  }
+  return out;
 }

@@ -32,38 +32,49 @@ const LOADER = `  type int_array is array (natural range <>) of integer;
   end function;
 `;
 
-const CHECK = (outputs: number, addrPort: string, dataPort: string) => `    -- compare every output
-    for i in 0 to ${outputs} - 1 loop
-      ${addrPort} <= to_unsigned(i, ${addrPort}'length);
-      wait until falling_edge(clk);
-      if to_integer(${dataPort}) /= EXPECTED(i) then
-        mismatches := mismatches + 1;
-        if mismatches <= MAX_REPORTED then
-          report "KILN_MISMATCH index " & integer'image(i) & " expected " & integer'image(EXPECTED(i)) & " got " & integer'image(to_integer(${dataPort}));
-        end if;
-      end if;
-    end loop;
-    if mismatches > 0 then
-      report "KILN_RESULT FAIL " & integer'image(mismatches) & " of ${outputs} outputs differ" severity failure;
+/** Reads `outputs` values through the read port and counts those that differ from EXPECTED(base + i). */
+const COMPARE = (outputs: number, addrPort: string, dataPort: string, base: string, indent = '    ') =>
+  `for i in 0 to ${outputs} - 1 loop
+  ${addrPort} <= to_unsigned(i, ${addrPort}'length);
+  wait until falling_edge(clk);
+  if to_integer(${dataPort}) /= EXPECTED(${base} + i) then
+    mismatches := mismatches + 1;
+    if mismatches <= MAX_REPORTED then
+      report "KILN_MISMATCH index " & integer'image(${base} + i) & " expected " & integer'image(EXPECTED(${base} + i)) & " got " & integer'image(to_integer(${dataPort}));
     end if;
-    report "KILN_RESULT PASS ${outputs} outputs";
+  end if;
+end loop;`
+    .split('\n')
+    .map((l) => indent + l)
+    .join('\n') + '\n';
+
+/** The verdict over `total` compared outputs, and the end of the simulation. */
+const VERDICT = (total: number, what: string) => `    if mismatches > 0 then
+      report "KILN_RESULT FAIL " & integer'image(mismatches) & " of ${total} outputs differ" severity failure;
+    end if;
+    report "KILN_RESULT PASS ${total} outputs${what}";
     running <= false;
     wait;
 `;
 
-const RUN = (timeout: number) => `    -- run once and count the rising edges from enable to done
-    wait until falling_edge(clk);
-    enable <= '1';
-    loop
-      wait until falling_edge(clk);
-      cycles := cycles + 1;
-      exit when done = '1';
-      if cycles > ${timeout} then
-        report "KILN_TIMEOUT no done after " & integer'image(cycles) & " cycles" severity failure;
-      end if;
-    end loop;
-    report "KILN_CYCLES " & integer'image(cycles);
-`;
+/** Raises enable and counts the rising edges until done (printed as KILN_CYCLES). */
+const RUN = (timeout: number, indent = '    ') =>
+  `-- run once and count the rising edges from enable to done
+wait until falling_edge(clk);
+enable <= '1';
+cycles := 0;
+loop
+  wait until falling_edge(clk);
+  cycles := cycles + 1;
+  exit when done = '1';
+  if cycles > ${timeout} then
+    report "KILN_TIMEOUT no done after " & integer'image(cycles) & " cycles" severity failure;
+  end if;
+end loop;
+report "KILN_CYCLES " & integer'image(cycles);`
+    .split('\n')
+    .map((l) => indent + l)
+    .join('\n') + '\n';
 
 /** Testbench of one layer: its input ports are served by clocked memories loaded from vector files. */
 export function emitLayerTestbench(node: LayerNode, expectedCycles: number): string {
@@ -118,18 +129,26 @@ export function emitLayerTestbench(node: LayerNode, expectedCycles: number): str
   L.push('    variable mismatches : natural := 0;');
   L.push('  begin');
   L.push(RUN(2 * expectedCycles + 100));
-  L.push(CHECK(node.output.elements, 'y_addr', 'y_data'));
+  L.push('    -- compare every output');
+  L.push(COMPARE(node.output.elements, 'y_addr', 'y_data', '0'));
+  L.push(VERDICT(node.output.elements, ''));
   L.push('  end process;');
   L.push('end architecture sim;');
   return L.join('\n') + '\n';
 }
 
-/** Testbench of the whole model: writes the input window through the host port, runs, reads the output. */
-export function emitTopTestbench(design: ResolvedDesign, expectedCycles: number): string {
+/**
+ * Testbench of the whole model: for each of its input windows, writes the window through the host port, runs one
+ * inference (every one must take the expected cycles), reads the output and compares it; enable falls between
+ * inferences, which resets the schedule.
+ */
+export function emitTopTestbench(design: ResolvedDesign, expectedCycles: number, windows: number): string {
   const input = design.layers[0]!;
   const output = design.layers.find((l) => l.path === design.output)!;
   const tb = `${design.name}_tb`;
-  return `${header(`Self-checking testbench of the whole model '${design.name}'`, [`expects ${expectedCycles} cycles and ${output.output.elements} outputs`])}${LIBRARIES}use std.textio.all;
+  const inputs = input.output.elements;
+  const outputs = output.output.elements;
+  return `${header(`Self-checking testbench of the whole model '${design.name}'`, [`${windows} input window${windows === 1 ? '' : 's'}, each expecting ${expectedCycles} cycles and ${outputs} outputs`])}${LIBRARIES}use std.textio.all;
 
 entity ${tb} is
   generic (
@@ -141,14 +160,15 @@ end entity ${tb};
 
 architecture sim of ${tb} is
 ${LOADER}
-  constant X : int_array := load(X_FILE, ${input.output.elements});
-  constant EXPECTED : int_array := load(Y_FILE, ${output.output.elements});
+  constant WINDOWS : positive := ${windows};
+  constant X : int_array := load(X_FILE, WINDOWS * ${inputs});
+  constant EXPECTED : int_array := load(Y_FILE, WINDOWS * ${outputs});
   signal clk : std_logic := '0';
   signal running : boolean := true;
   signal enable, done, in_we : std_logic := '0';
-  signal in_addr : unsigned(${addressBits(input.output.elements) - 1} downto 0) := (others => '0');
+  signal in_addr : unsigned(${addressBits(inputs) - 1} downto 0) := (others => '0');
   signal in_data : signed(${input.output.bits - 1} downto 0) := (others => '0');
-  signal out_addr : unsigned(${addressBits(output.output.elements) - 1} downto 0) := (others => '0');
+  signal out_addr : unsigned(${addressBits(outputs) - 1} downto 0) := (others => '0');
   signal out_data : signed(${output.output.bits - 1} downto 0);
 begin
   clk <= not clk after 5 ns when running else '0';
@@ -164,17 +184,20 @@ begin
     variable cycles : natural := 0;
     variable mismatches : natural := 0;
   begin
-    -- write the input window
-    for i in 0 to ${input.output.elements} - 1 loop
+    for w in 0 to WINDOWS - 1 loop
+      -- write input window w
+      for i in 0 to ${inputs} - 1 loop
+        wait until falling_edge(clk);
+        in_we <= '1';
+        in_addr <= to_unsigned(i, in_addr'length);
+        in_data <= to_signed(X(w * ${inputs} + i), in_data'length);
+      end loop;
       wait until falling_edge(clk);
-      in_we <= '1';
-      in_addr <= to_unsigned(i, in_addr'length);
-      in_data <= to_signed(X(i), in_data'length);
+      in_we <= '0';
+${RUN(2 * expectedCycles + 1000, '      ')}      -- compare its outputs
+${COMPARE(outputs, 'out_addr', 'out_data', `w * ${outputs}`, '      ')}      enable <= '0';  -- resets the schedule for the next window
     end loop;
-    wait until falling_edge(clk);
-    in_we <= '0';
-${RUN(2 * expectedCycles + 1000)}
-${CHECK(output.output.elements, 'out_addr', 'out_data')}  end process;
+${VERDICT(windows * outputs, ` of ${windows} window${windows === 1 ? '' : 's'}`)}  end process;
 end architecture sim;
 `;
 }
