@@ -21,9 +21,7 @@ import csv
 import json
 import math
 import os
-import platform
 import struct
-import sys
 import time
 
 import numpy as np
@@ -212,8 +210,10 @@ def read_safetensors(path):
 
 # ---- ONNX --------------------------------------------------------------------------------------------
 def export_onnx(model, path, names, window, features):
+    import warnings
     import onnx
     dummy = torch.zeros(1, window, features)
+    warnings.filterwarnings('ignore', category=torch.jit.TracerWarning)  # the constant table and 1/sqrt(d_head)
     torch.onnx.export(model, dummy, path, opset_version=13, do_constant_folding=False,
                       input_names=['window'], output_names=['forecast'],
                       dynamic_axes={'window': {0: 'batch'}, 'forecast': {0: 'batch'}},
@@ -246,6 +246,30 @@ def export_onnx(model, path, names, window, features):
     if extra or missing:
         raise SystemExit(f'ONNX initializers differ: extra {extra}, missing {missing}')
     return got, renamed
+
+
+# ---- golden.json ---------------------------------------------------------------------------------------
+def write_golden(path, golden):
+    """JSON with one time step (or one output vector) per line; numbers are Python's shortest round-trip
+    float64 repr, so reading them back gives the exact float64 values."""
+    def dump(v):
+        return json.dumps(v, separators=(', ', ': '))
+    lines = ['{']
+    items = list(golden.items())
+    for i, (k, v) in enumerate(items):
+        end = ',' if i < len(items) - 1 else ''
+        if k == 'windows':
+            ws = [' [\n' + ',\n'.join('   ' + dump(row) for row in w) + '\n  ]' for w in v]
+            lines.append(f' {dump(k)}: [\n ' + ',\n '.join(ws) + f'\n ]{end}')
+        elif k in ('outputs', 'targets'):
+            lines.append(f' {dump(k)}: [\n' + ',\n'.join('  ' + dump(o) for o in v) + f'\n ]{end}')
+        else:
+            lines.append(f' {dump(k)}: {dump(v)}{end}')
+    lines.append('}')
+    text = '\n'.join(lines) + '\n'
+    assert json.loads(text) == golden
+    with open(path, 'w') as f:
+        f.write(text)
 
 
 # ---- metrics -----------------------------------------------------------------------------------------
@@ -327,7 +351,6 @@ def main():
     print(f'trained {len(log)} epochs, best epoch {best[1]} (validation RMSE {best[0]:.4f}), {train_seconds:.1f}s')
 
     # ---- evaluation (float32 PyTorch, eval mode) ----
-    sd_t = std[tcol]
     results = {}
     for split in ('train', 'validation', 'test'):
         starts, x, y = sets[split]
@@ -386,30 +409,27 @@ def main():
         'outputs': out64.tolist(),
         'targets': y[pick].tolist(),
     }
-    with open(os.path.join(HERE, 'golden.json'), 'w') as f:
-        json.dump(golden, f, indent=1)
-        f.write('\n')
+    write_golden(os.path.join(HERE, 'golden.json'), golden)
 
     total_seconds = time.time() - t0
-    write_results(results, bounds, dates, mean, std, tcol, best, len(log), train_seconds, total_seconds,
+    write_results(results, bounds, dates, mean, std, tcol, best, len(log),
                   onnx_names, renamed, rel32)
     print(f'golden: {len(pick)} windows; float32 vs float64 PyTorch max rel diff {rel32:.2e}')
     print(f'done in {total_seconds:.1f}s')
 
 
-def write_results(results, bounds, dates, mean, std, tcol, best, epochs, train_s, total_s, onnx_names, renamed,
+def write_results(results, bounds, dates, mean, std, tcol, best, epochs, onnx_names, renamed,
                   rel32):
     sd_t, mu_t = std[tcol], mean[tcol]
     L = ['# Results: kiln transformer on AirBase PM10 (next-day DEUB005)', '',
          'Written by `train.py`; do not edit by hand.', '',
          f'- Shape: `transformer({json.dumps(OPTIONS)})`',
          f'- Target: {TARGET} daily mean PM10 of the day after the window (normalized: (x - {mu_t:.4f}) / {sd_t:.4f} ug/m3)',
-         f"- Splits (rows of data.csv, half-open): train {bounds['train']} ({dates[bounds['train'][0]]} .. "
-         f"{dates[bounds['train'][1] - 1]}), validation {bounds['validation']} ({dates[bounds['validation'][0]]} .. "
-         f"{dates[bounds['validation'][1] - 1]}), test {bounds['test']} ({dates[bounds['test'][0]]} .. {dates[bounds['test'][1] - 1]})",
+         '- Splits (0-based data rows of data.csv, header not counted, half-open): ' + ', '.join(
+             f"{k} [{lo}, {hi}) ({dates[lo]} .. {dates[hi - 1]}, {hi - lo} days)" for k, (lo, hi) in bounds.items()),
          '- A window belongs to a split when its 24 input rows and its target row all lie inside the split.',
-         f'- Training: {epochs} epochs, best validation epoch {best[1]}, {train_s:.0f} s; whole script {total_s:.0f} s '
-         f'({platform.machine()}, 1 thread).',
+         f'- Training: {epochs} epochs (early stopping, patience {PATIENCE}), best validation epoch {best[1]}; '
+         f'AdamW lr {LR}, weight decay {WEIGHT_DECAY} (linear weights), dropout {DROPOUT} (training only), batch {BATCH}, seed {SEED}.',
          f'- Golden outputs: PyTorch eval forward in float64 on the stored float32 weights; the float32 forward '
          f'differs from them by at most {rel32:.1e} relative.', '',
          '| split | windows | model RMSE | persistence RMSE | RMSE vs persistence | model MAE | persistence MAE | train-mean RMSE |',
