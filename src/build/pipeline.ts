@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isKilnError, KilnError } from '../dsl/diagnostics.js';
 import { loadConfig, type LoadedConfig } from '../dsl/load.js';
+import type { ConfigSandbox } from '../dsl/sandbox.js';
 import { withLocations } from '../dsl/locate.js';
 import type { ConfigEnv } from '../dsl/types.js';
 import { createReport, renderReportJson, renderReportMarkdown, type Report } from '../emitters/index.js';
@@ -52,6 +53,10 @@ export interface ProjectOptions {
   /** buildProject: keep holding the lock after a successful build and return it (`kiln sim` and `kiln synth`
    * read the written files afterwards, and must not have them rewritten under them). */
   keepLock?: boolean;
+  /** Limit for evaluating the config (`--config-timeout`); default 10 s. */
+  configTimeoutMs?: number;
+  /** The config worker to evaluate the config in (watch mode keeps one per session); default: the shared one. */
+  sandbox?: ConfigSandbox;
 }
 
 export interface ProjectResult {
@@ -142,6 +147,8 @@ async function prepare(options: ProjectOptions): Promise<Prepared> {
     ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
     cwd,
     env: { command: options.command ?? 'build', mode: process.env.NODE_ENV ?? 'production' },
+    ...(options.configTimeoutMs !== undefined ? { timeoutMs: options.configTimeoutMs } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
   const t1 = performance.now();
   const design = located(loaded, () => resolveDesign(loaded.config));

@@ -5,7 +5,9 @@
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readTextIfExists } from '../build/write.js';
 import { formatFieldPath, isKilnError, type Diagnostic } from '../dsl/diagnostics.js';
+import { codeFrame } from '../dsl/locate.js';
 import { KILN_VERSION } from '../version.js';
 import { COMMANDS, EXIT_ERROR, EXIT_OK, type Io, type OptionValues } from './commands/index.js';
 
@@ -27,9 +29,16 @@ Exit codes: 0 built and fits, 1 over budget or verification mismatch, 2 configur
 `;
 }
 
+/** One diagnostic for people: code, field, message, where (with the source lines there) and the hint. */
 export function formatDiagnostic(d: Diagnostic, cwd: string): string {
   const field = d.path.length > 0 ? `${formatFieldPath(d.path)}: ` : '';
-  const where = d.loc ? `\n  --> ${relative(cwd, d.loc.file) || d.loc.file}:${d.loc.line}:${d.loc.column}` : '';
+  let where = '';
+  if (d.loc) {
+    where = `\n  --> ${relative(cwd, d.loc.file) || d.loc.file}:${d.loc.line}:${d.loc.column}`;
+    const source = readTextIfExists(d.loc.file);
+    const frame = source === undefined ? '' : codeFrame(source, d.loc.line, d.loc.column);
+    if (frame) where += `\n${frame.replace(/^/gm, '  ')}`;
+  }
   const hint = d.hint ? `\n  hint: ${d.hint}` : '';
   return `${d.severity}[${d.code}]: ${field}${d.message}${where}${hint}`;
 }

@@ -5,12 +5,12 @@
  * validation is reported and the last good build stays in place; a change that lands during a build sets a
  * rerun flag. The output folder's lock is held for the whole session. Progress is a typed event stream.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildProject, type BuildCache, type BuildResult } from '../build/pipeline.js';
 import { isKilnError, KilnError, type Diagnostic } from '../dsl/diagnostics.js';
-import { CONFIG_FILES, MODULE_NAME } from '../dsl/load.js';
+import { findConfigFile } from '../dsl/load.js';
 import type { TestbenchEntry } from '../emitters/vhdl/index.js';
 import { simulate, type SimResult } from '../toolchain/simulate.js';
 import { scanDependencies, type ConfigDependencies } from './deps.js';
@@ -40,6 +40,8 @@ export interface WatchOptions {
    * repeated change events within 50 ms, so the build must read the files after that window).
    */
   debounceMs?: number;
+  /** Limit for evaluating the config on each reload (`--config-timeout`); default 10 s. */
+  configTimeoutMs?: number;
   /** Re-run GHDL for the testbenches of the rebuilt units (the model's when the top level changed). */
   sim?: boolean;
   jobs?: number;
@@ -74,29 +76,6 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
-/** Finds the config the way the loader's search does (config files, then package.json's "fpga" key, up to the project root). */
-export function locateConfig(cwd: string, configPath?: string): string {
-  if (configPath !== undefined) {
-    const p = resolve(cwd, configPath);
-    if (!existsSync(p)) throw new KilnError([{ code: 'KILN_E_CONFIG_NOT_FOUND', severity: 'error', path: [], message: `config file not found: ${p}`, hint: '--config takes a path to fpga.config.ts (or .mts/.js/.mjs/.json)' }]);
-    return p;
-  }
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    for (const name of CONFIG_FILES) if (existsSync(join(dir, name))) return join(dir, name);
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as Record<string, unknown>)[MODULE_NAME] !== undefined) return pkg;
-      } catch {
-        /* not ours to judge here; the loader reports it */
-      }
-      break;
-    }
-    if (dirname(dir) === dir) break;
-  }
-  throw new KilnError([{ code: 'KILN_E_CONFIG_NOT_FOUND', severity: 'error', path: [], message: `no ${CONFIG_FILES.join(', ')} or "fpga" key in package.json found from ${cwd} up to the project root`, hint: 'create fpga.config.ts or pass --config PATH' }]);
-}
-
 /** The testbenches to re-run after a build: those of rebuilt layers, plus the whole model's when the top level changed. */
 export function testbenchesToSimulate(result: BuildResult): TestbenchEntry[] {
   const rebuilt = new Set(result.build.rebuilt.map((r) => r.unit));
@@ -105,7 +84,7 @@ export function testbenchesToSimulate(result: BuildResult): TestbenchEntry[] {
 
 export async function startWatch(options: WatchOptions): Promise<Watcher> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const config = locateConfig(cwd, options.configPath);
+  const config = findConfigFile(cwd, options.configPath);
   const outDir = options.outDir !== undefined ? resolve(cwd, options.outDir) : resolve(dirname(config), 'build');
   const debounceMs = Math.max(MIN_DEBOUNCE_MS, options.debounceMs ?? 60);
   const emit = options.onEvent;
@@ -211,6 +190,7 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
         ...(options.outDir !== undefined ? { outDir } : {}),
         command: 'watch',
         lock: false,
+        ...(options.configTimeoutMs !== undefined ? { configTimeoutMs: options.configTimeoutMs } : {}),
         ...(cache ? { cache } : {}),
       });
       cache = result.cache;

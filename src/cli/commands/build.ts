@@ -2,11 +2,11 @@ import { relative } from 'node:path';
 import { buildProject } from '../../build/index.js';
 import { renderConsoleTable } from '../../emitters/report.js';
 import { formatBuildSummary } from '../../build/summary.js';
-import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, type Command } from './_shared.js';
+import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, configOptions, type Command } from './_shared.js';
 
 export const build: Command = {
   summary: 'validate the config, estimate, write the reports, the VHDL and its testbenches (incrementally)',
-  usage: 'kiln build [--config PATH] [--out DIR] [--force] [--json]',
+  usage: 'kiln build [--config PATH] [--config-timeout SECONDS] [--out DIR] [--force] [--json]',
   details: `Writes report.json (schema: docs/report-schema.md) and report.md, the VHDL (vhdl/, compile order in
 vhdl/files.txt) and the self-checking testbenches with their vectors (sim/) into the output directory.
 Nothing is written when the config is invalid.
@@ -33,7 +33,7 @@ another build running into the same directory).`,
     const result = await buildProject({
       cwd: io.cwd,
       command: 'build',
-      ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
+      ...configOptions(values),
       ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
       ...(values.force === true ? { force: true } : {}),
     });

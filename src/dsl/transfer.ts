@@ -1,0 +1,179 @@
+/**
+ * A config crosses the thread boundary between the config worker (src/dsl/config-worker.ts) and kiln as plain
+ * data. Functions cannot be copied, so the worker replays the model's recipe (`model.describe()`) itself and
+ * sends its result: the GraphSpec, or the diagnostics the recipe threw. Everything else that cannot be
+ * copied (functions, symbols, promises, weak collections) is sent as a placeholder, and the main thread puts
+ * back a stand-in of the same type, so `resolveDesign()` sees the same kinds of values as before and reports
+ * them with the same messages ("got a function"), without ever running user code on the main thread.
+ */
+import { types } from 'node:util';
+import { diagnostic, isKilnError, KilnError, type Diagnostic } from './diagnostics.js';
+import type { GraphSpec, Model } from './model.js';
+
+/** Key of a placeholder object; no config could contain it by accident. */
+const TAG = '\u0000kiln';
+
+type Placeholder =
+  | { [TAG]: 'function'; name: string }
+  | { [TAG]: 'symbol'; description: string | undefined }
+  /** A value that cannot be copied and that kiln never reads into (a Promise, a WeakMap…). */
+  | { [TAG]: 'opaque' }
+  | { [TAG]: 'model'; name: unknown; spec?: GraphSpec; diagnostics?: Diagnostic[] };
+
+type Field = readonly (string | number)[];
+
+/** Where the worker looks up the source location of an error thrown by user code (the recipe). */
+export type StackLocator = (err: unknown) => Diagnostic['loc'] | undefined;
+
+/**
+ * Worker side: the config value as structured-cloneable data. Reads every field (getters run here, under the
+ * worker's limits) and replays the model recipe. Throws KilnError when reading a field throws.
+ */
+export function encodeConfig(config: unknown, locate: StackLocator): unknown {
+  const seen = new Map<object, unknown>();
+  const encode = (v: unknown, field: Field): unknown => {
+    if (typeof v === 'function') return { [TAG]: 'function', name: v.name };
+    if (typeof v === 'symbol') return { [TAG]: 'symbol', description: v.description };
+    if (v === null || typeof v !== 'object') return v;
+    if (seen.has(v)) return seen.get(v);
+    if (field.length === 1 && field[0] === 'model' && isModelLike(v)) {
+      const out = replayModel(v, locate);
+      seen.set(v, out);
+      return out;
+    }
+    if (types.isPromise(v) || types.isWeakMap(v) || types.isWeakSet(v) || types.isGeneratorObject(v) || types.isExternal(v) || v instanceof WeakRef) {
+      return { [TAG]: 'opaque' };
+    }
+    // Copied as they are by the structured clone (no user code inside).
+    if (types.isTypedArray(v) || types.isAnyArrayBuffer(v) || types.isDataView(v) || types.isDate(v) || types.isRegExp(v) || types.isBoxedPrimitive(v)) {
+      if (!types.isProxy(v)) return v;
+    }
+    if (types.isMap(v)) {
+      const out = new Map<unknown, unknown>();
+      seen.set(v, out);
+      for (const [k, x] of read(() => [...v.entries()], field)) out.set(encode(k, field), encode(x, [...field, String(k)]));
+      return out;
+    }
+    if (types.isSet(v)) {
+      const out = new Set<unknown>();
+      seen.set(v, out);
+      for (const x of read(() => [...v.values()], field)) out.add(encode(x, field));
+      return out;
+    }
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      seen.set(v, out);
+      const length = read(() => v.length, field);
+      for (let i = 0; i < length; i++) out.push(encode(read(() => v[i], [...field, i]), [...field, i]));
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    seen.set(v, out);
+    for (const key of read(() => Object.keys(v), field)) out[key] = encode(read(() => (v as Record<string, unknown>)[key], [...field, key]), [...field, key]);
+    return out;
+  };
+  /** A getter or proxy trap of the config that throws is the config's error, named by its field. */
+  const read = <T>(get: () => T, field: Field): T => {
+    try {
+      return get();
+    } catch (err) {
+      if (isKilnError(err)) throw err;
+      const d = diagnostic('KILN_E_CONFIG_LOAD', field, `reading this field threw: ${errorMessage(err)}`, 'fix the getter (or proxy) in the config');
+      const loc = locate(err);
+      throw new KilnError([loc ? { ...d, loc } : d]);
+    }
+  };
+  return encode(config, []);
+}
+
+function isModelLike(v: object): v is Model {
+  return (v as { kind?: unknown }).kind === 'kiln-model' && typeof (v as { describe?: unknown }).describe === 'function';
+}
+
+/** Runs the recipe; its result or its errors travel, with the source location of the call that failed. */
+function replayModel(model: Model, locate: StackLocator): Placeholder {
+  const name = typeof model.name === 'function' || typeof model.name === 'symbol' || (typeof model.name === 'object' && model.name !== null) ? undefined : model.name;
+  try {
+    const spec = model.describe();
+    // A hand-made model could return anything; copy it like config data (shape errors are resolveDesign's).
+    return { [TAG]: 'model', name, spec: encodeConfig(spec, locate) as GraphSpec };
+  } catch (err) {
+    const loc = locate(err);
+    const diagnostics = isKilnError(err)
+      ? err.diagnostics.map((d) => (d.loc || !loc ? d : { ...d, loc }))
+      : [{ ...diagnostic('KILN_E_CONFIG_LOAD', ['model'], `the model recipe threw: ${errorMessage(err)}`), ...(loc ? { loc } : {}) }];
+    return { [TAG]: 'model', name, diagnostics: diagnostics.map((d) => ({ ...d, path: [...d.path] })) };
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  const m = (err as { message?: unknown } | undefined)?.message;
+  return typeof m === 'string' ? m : String(err);
+}
+
+/**
+ * Main side: the value the config exported, with stand-ins for what could not be copied. The model becomes a
+ * Model whose describe() returns the replayed spec (or throws the replayed diagnostics), so resolveDesign()
+ * takes it unchanged. Rewrites the (freshly cloned) data in place, keeping shared and circular references.
+ */
+export function decodeConfig(data: unknown): unknown {
+  const done = new Set<object>();
+  const decode = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (isPlaceholder(v)) return standIn(v);
+    if (done.has(v)) return v;
+    done.add(v);
+    if (v instanceof Map) {
+      for (const [k, x] of [...v.entries()]) {
+        v.delete(k);
+        v.set(decode(k), decode(x));
+      }
+    } else if (v instanceof Set) {
+      for (const x of [...v.values()]) {
+        const d = decode(x);
+        if (d !== x) {
+          v.delete(x);
+          v.add(d);
+        }
+      }
+    } else if (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype) {
+      const o = v as Record<string, unknown>;
+      for (const key of Object.keys(o)) o[key] = decode(o[key]);
+    }
+    return v;
+  };
+  return decode(data);
+}
+
+function isPlaceholder(v: object): v is Placeholder {
+  return Object.prototype.hasOwnProperty.call(v, TAG);
+}
+
+function standIn(p: Placeholder): unknown {
+  switch (p[TAG]) {
+    case 'function': {
+      // Never called by kiln; its type is what resolveDesign reports ("got a function").
+      const f = function configFunction(): never {
+        throw new Error('a function of the config cannot run outside the config worker');
+      };
+      Object.defineProperty(f, 'name', { value: p.name });
+      return f;
+    }
+    case 'symbol':
+      return Symbol(p.description);
+    case 'opaque':
+      return {};
+    case 'model': {
+      const { spec, diagnostics } = p;
+      const model: Model = {
+        kind: 'kiln-model',
+        name: p.name as string,
+        describe(): GraphSpec {
+          if (diagnostics) throw new KilnError(diagnostics);
+          return spec!;
+        },
+      };
+      return model;
+    }
+  }
+}
