@@ -16,8 +16,9 @@ the data files it names. On a change it reloads the config, rebuilds only the un
 against the device, e.g.
   encoder.0.ffn.fc1  LUT -120  BRAM18 -1  cycles +0
 A config that fails to load or validate, or does not finish evaluating within --config-timeout, prints its
-errors; the last good build stays in place and kiln keeps watching. kiln watch holds the output directory's lock (<out>/.kiln/lock) until it stops, so a
-'kiln build' or 'kiln sim' into the same directory is refused meanwhile.
+errors; the last good build stays in place and kiln keeps watching. kiln watch holds the output directory's
+lock (<out>/.kiln/lock) until it stops, so a 'kiln build' or 'kiln sim' into the same directory is refused
+meanwhile. Ctrl-C stops it at once, also while a config is being evaluated.
 
 Options:
 ${CONFIG_HELP}
@@ -26,7 +27,8 @@ ${CONFIG_HELP}
                       model's when the top level changed)
   -j, --jobs N        parallel simulations with --sim (default: number of cores)
 
-Exit codes: 0 stopped with Ctrl-C (SIGINT) or SIGTERM; 2 no config found, usage or I/O error (including
+Exit codes: 0 stopped with Ctrl-C (SIGINT) or SIGTERM (a second Ctrl-C while it finishes a build stops it
+at once, also with 0; the lock is released either way); 2 no config found, usage or I/O error (including
 another kiln building into the same directory), or --sim without GHDL.`,
   options: {
     config: COMMON_OPTIONS.config,
@@ -84,28 +86,42 @@ async function runWatch(values: OptionValues, io: Io): Promise<number> {
         io.stderr(`${passed} of ${e.results.length} testbenches passed\n`);
         break;
       }
+      case 'warning':
+        io.stderr(`kiln watch: warning: ${e.message}\n`);
+        break;
       case 'close':
         io.stderr('kiln watch: stopped\n');
         break;
     }
   };
-  const w = await startWatch({
-    cwd: io.cwd,
-    ...(configPath !== undefined ? { configPath } : {}),
-    ...(configTimeoutMs !== undefined ? { configTimeoutMs } : {}),
-    ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
-    ...(values.sim === true ? { sim: true } : {}),
-    ...(jobs !== undefined ? { jobs } : {}),
-    onEvent,
-  });
-  return new Promise<number>((resolveExit) => {
-    // A second Ctrl-C while stopping ends the process the default way.
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void w.close().then(() => resolveExit(EXIT_OK));
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  // Ctrl-C and SIGTERM stop watching: at once while waiting or evaluating a config (the config worker is
+  // ended), after the build in progress otherwise; a second signal does not wait for that build (exit also
+  // releases the lock). A stop asked for is not an error: exit 0.
+  let stop: () => void = () => undefined;
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) process.exit(EXIT_OK);
+    stopping = true;
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  try {
+    const w = await startWatch({
+      cwd: io.cwd,
+      ...(configPath !== undefined ? { configPath } : {}),
+      ...(configTimeoutMs !== undefined ? { configTimeoutMs } : {}),
+      ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
+      ...(values.sim === true ? { sim: true } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
+      onEvent,
+    });
+    await stopped;
+    await w.close();
+    return EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
