@@ -31,6 +31,8 @@ import { estimateDelta, estimateRecord, recordFromManifest, type EstimateDelta }
 import { generatorRevision } from './generator.js';
 import { decideUnits, findGeneratedFiles, sweepTempFiles, syncUnits, verifyCleanUnits } from './incremental.js';
 import { acquireLock, type BuildLock } from './lock.js';
+import { checkOutputFolder } from './out-dir.js';
+import { ioFailure } from '../util/io-error.js';
 import { KILN_DIR, MANIFEST_FILE, readManifest, removeManifest, writeManifest, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
 import { createQuantizeCache, quantizeDesign, readQuantizeCache, writeQuantizeCache, type QuantizeCache } from './quantize.js';
 import { createReferenceCache, referenceOutputs, type ReferenceCache } from './reference.js';
@@ -249,6 +251,8 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   }
   const planMs = performance.now() - t;
 
+  // (kiln watch takes the lock once, when it starts.)
+  if (options.lock !== false) checkOutputFolder(outDir, { cwd });
   const outExisted = existsSync(outDir);
   const kilnExisted = existsSync(join(outDir, KILN_DIR));
   let lock: BuildLock | undefined;
@@ -278,10 +282,15 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       clean,
       ...(previous ? { previous } : {}),
       orphans,
+      cwd,
       beforeFirstChange: async () => {
         changed = true;
         manifestRemoved = true;
-        removeManifest(outDir);
+        try {
+          removeManifest(outDir);
+        } catch (err) {
+          throw ioFailure(err, 'remove the build manifest', join(outDir, MANIFEST_FILE), cwd);
+        }
       },
     });
     const rebuilt = decisions.filter((d) => d.dirty).map((d) => ({ unit: d.plan.id, kind: d.plan.kind, reason: d.reason! }));
@@ -320,9 +329,17 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
     if (previous && rebuilt.length === 0 && sync.written.length === 0 && sync.removed.length === 0) manifest.lastBuild = previous.lastBuild;
     // (The on-disk check matters in watch mode, where `previous` comes from memory and a failed build may have dropped the file.)
     if (!previous || manifestRemoved || !sameState(previous, manifest) || !existsSync(join(outDir, MANIFEST_FILE))) {
-      writeQuantizeCache(outDir, qcache, generatorRevision());
-      writeManifest(outDir, manifest);
       changed = true;
+      try {
+        writeQuantizeCache(outDir, qcache, generatorRevision());
+      } catch (err) {
+        throw ioFailure(err, 'write the stored calibration', join(outDir, KILN_DIR, 'calibration.json'), cwd);
+      }
+      try {
+        writeManifest(outDir, manifest);
+      } catch (err) {
+        throw ioFailure(err, 'write the build manifest', join(outDir, MANIFEST_FILE), cwd);
+      }
     }
     const writeMs = performance.now() - t;
 

@@ -16,14 +16,14 @@
  */
 import { join } from 'node:path';
 import { affineParams, quantizeAll, type AffineParams } from '../arith/index.js';
-import { readTextIfExists, writeFileAtomicSync } from './write.js';
+import { readTextIfExists } from './write.js';
 import type { LayerNode, ResolvedDesign } from '../ir/types.js';
 import { CALIBRATION_WINDOWS, KIND_SEMANTICS, quantizeLayer, syntheticWindows } from '../reference/index.js';
 import { minMax } from '../reference/kinds/_shared.js';
 import { createRng } from '../reference/rng.js';
 import type { FloatBatch, FloatParams, KindSemantics, QuantizedModel, QuantLayer } from '../reference/types.js';
 import { hashValue } from '../util/hash.js';
-import { KILN_DIR } from './manifest.js';
+import { KILN_DIR, writeKilnFile } from './manifest.js';
 import { arithmeticView } from './units.js';
 
 interface FloatEntry {
@@ -198,5 +198,5 @@ export function writeQuantizeCache(outDir: string, cache: QuantizeCache, generat
   }
   const text = JSON.stringify({ schema: CALIBRATION_SCHEMA, generator, layers } satisfies StoredCalibration) + '\n';
   const path = join(outDir, CALIBRATION_FILE);
-  if (readTextIfExists(path) !== text) writeFileAtomicSync(path, text);
+  if (readTextIfExists(path) !== text) writeKilnFile(path, text);
 }
