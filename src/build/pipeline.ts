@@ -251,8 +251,8 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   }
   const planMs = performance.now() - t;
 
-  // (kiln watch takes the lock once, when it starts.)
-  if (options.lock !== false) checkOutputFolder(outDir, { cwd });
+  // (kiln watch checks the folder and takes the lock once, when it starts.)
+  if (options.lock !== false) checkOutputFolder(outDir, { force: options.force === true, cwd });
   const outExisted = existsSync(outDir);
   const kilnExisted = existsSync(join(outDir, KILN_DIR));
   let lock: BuildLock | undefined;
@@ -347,7 +347,10 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
     const summary: BuildSummary = {
       full: fullReason !== undefined,
       ...(fullReason !== undefined ? { fullReason } : {}),
-      warnings: warning ? [warning] : [],
+      warnings: [
+        ...(warning ? [warning] : []),
+        ...sync.kept.map((rel) => `left ${relative(cwd, join(outDir, rel)) || rel} in place: an earlier build generated it and this one no longer does, but it was changed since, so it is not kiln's to remove`),
+      ],
       rebuilt,
       unchanged: decisions.length - rebuilt.length,
       written: sync.written.map((rel) => join(outDir, rel)),

@@ -29,6 +29,7 @@ import {
   type ResourceName,
 } from '../dsl/index.js';
 import { KIND_RULES, type Setting } from './kinds.js';
+import { entityNameClashes } from './names.js';
 import {
   IR_VERSION,
   type LayerInput,
@@ -61,6 +62,7 @@ export function resolveDesign(config: unknown): ResolvedDesign {
       else diags.push(diagnostic('KILN_E_CONFIG_LOAD', ['model'], `the model recipe threw: ${(err as Error)?.message ?? String(err)}`));
     }
   }
+  if (spec) diags.push(...entityNameClashes(spec));
   const device = checkDevice(c.device, diags);
   const clockMHz = checkClock(c.clockMHz, diags);
   const budget = checkBudget(c.budget, diags);

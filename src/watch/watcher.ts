@@ -11,6 +11,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildProject, type BuildCache, type BuildResult } from '../build/pipeline.js';
+import { checkOutputFolder } from '../build/out-dir.js';
 import { isKilnError, type Diagnostic } from '../dsl/diagnostics.js';
 import { findConfigFile } from '../dsl/load.js';
 import { ConfigSandbox } from '../dsl/sandbox.js';
@@ -51,6 +52,8 @@ export interface WatchOptions {
   pollMs?: number;
   /** Limit for evaluating the config on each reload (`--config-timeout`); default 10 s. */
   configTimeoutMs?: number;
+  /** Build into a non-empty folder that holds no earlier kiln build, and rebuild everything first (`--force`). */
+  force?: boolean;
   /** Re-run GHDL for the testbenches of the rebuilt units (the model's when the top level changed). */
   sim?: boolean;
   jobs?: number;
@@ -105,6 +108,7 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
 
   const outExisted = existsSync(outDir);
   const kilnExisted = existsSync(join(outDir, KILN_DIR));
+  checkOutputFolder(outDir, { force: options.force === true, cwd });
   const lock: BuildLock = await acquireLock(outDir, 'watch', cwd);
   const onExit = () => lock.releaseSync();
   process.once('exit', onExit);
@@ -145,7 +149,7 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
     firstWatching = false;
   };
 
-  const runBuild = async (initial: boolean, changed: string[]) => {
+  const runBuild = async (initial: boolean, changed: string[], force: boolean) => {
     // Whatever changes from here on is built again, even if its event was lost.
     seen = fingerprints(inputsOf(dependencies()));
     emit({ type: 'build-start', initial, changed, config, outDir });
@@ -160,6 +164,7 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
         lock: false,
         sandbox,
         ...(options.configTimeoutMs !== undefined ? { configTimeoutMs: options.configTimeoutMs } : {}),
+        ...(force ? { force: true } : {}),
         ...(cache ? { cache } : {}),
       });
       cache = result.cache;
@@ -211,7 +216,7 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
       }
       const changed = [...pending].sort();
       pending = new Set();
-      await runBuild(false, changed);
+      await runBuild(false, changed, false);
     }
   };
   const startDrain = () => {
@@ -241,7 +246,7 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
       : undefined;
 
   const ready = (async () => {
-    running = runBuild(true, []);
+    running = runBuild(true, [], options.force === true);
     await running;
     running = undefined;
     // Changes seen during the first build.

@@ -9,7 +9,7 @@ import { COMMON_OPTIONS, CONFIG_HELP, configOptions, EXIT_OK, parseJobs, type Co
 
 export const watch: Command = {
   summary: 'build, then rebuild only the layers that changed on every save (Ctrl-C to stop)',
-  usage: 'kiln watch [--config PATH] [--config-timeout SECONDS] [--out DIR] [--sim] [--jobs N]',
+  usage: 'kiln watch [--config PATH] [--config-timeout SECONDS] [--out DIR] [--force] [--sim] [--jobs N]',
   details: `Builds like 'kiln build', then watches the config, every local module it imports (transitively) and
 the data files it names. On a change it reloads the config, rebuilds only the units whose key changed
 (docs/incremental.md), and prints why each was rebuilt and the per-layer estimate delta with the fit
@@ -23,6 +23,8 @@ meanwhile. Ctrl-C stops it at once, also while a config is being evaluated.
 Options:
 ${CONFIG_HELP}
   -o, --out DIR       output directory (default: build/ next to the config file)
+  -f, --force         build into DIR even if it is not empty and holds no earlier kiln build, and rebuild
+                      every unit on the first build
       --sim           after each build, run in GHDL the testbenches of the rebuilt layers (and the whole
                       model's when the top level changed)
   -j, --jobs N        parallel simulations with --sim (default: number of cores)
@@ -35,6 +37,7 @@ another kiln building into the same directory), or --sim without GHDL.`,
     'config-timeout': COMMON_OPTIONS['config-timeout'],
     help: COMMON_OPTIONS.help,
     out: { type: 'string', short: 'o' },
+    force: { type: 'boolean', short: 'f' },
     sim: { type: 'boolean' },
     jobs: { type: 'string', short: 'j' },
   },
@@ -113,6 +116,7 @@ async function runWatch(values: OptionValues, io: Io): Promise<number> {
       ...(configPath !== undefined ? { configPath } : {}),
       ...(configTimeoutMs !== undefined ? { configTimeoutMs } : {}),
       ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
+      ...(values.force === true ? { force: true } : {}),
       ...(values.sim === true ? { sim: true } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
       onEvent,
