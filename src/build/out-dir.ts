@@ -62,7 +62,7 @@ export function checkOutputFolder(outDir: string, o: { force: boolean; cwd: stri
         severity: 'error',
         path: [],
         message: `refusing to build into ${outDir}: ${why}`,
-        hint: 'kiln writes report.json, report.md, vhdl/ and sim/ into the output folder and removes files it generated there earlier; choose a folder of its own with --out DIR, or pass --force to build there anyway',
+        hint: 'kiln writes report.json, report.md, vhdl/ and sim/ into the output folder and removes files it generated there earlier; choose a folder of its own with --out DIR; to build there anyway, pass --force to kiln build or kiln watch',
       },
     ]);
   if (outDir === parse(outDir).root) throw refuse('it is the filesystem root');

@@ -144,6 +144,7 @@ export class ConfigSandbox {
           r.worker.off('message', onMessage);
           r.worker.off('error', onError);
           r.worker.off('exit', onExit);
+          r.worker.off('messageerror', onMessageError);
           this.#abort = undefined;
         };
         const fail = (err: Error) => {
@@ -164,6 +165,7 @@ export class ConfigSandbox {
               : loadFailure(filepath, `failed: ${err.message}`, 'fix the error in the config file; kiln did not write anything'),
           );
         const onExit = (code: number) => fail(loadFailure(filepath, `stopped: the config ended its thread (process.exit(${code}))`, 'a config must not call process.exit()'));
+        const onMessageError = (err: Error) => fail(loadFailure(filepath, `failed: kiln could not read what the config exported (${err.message})`, 'export plain data: numbers, strings, objects and arrays, and the model'));
         const timer = setTimeout(
           () =>
             fail(
@@ -183,6 +185,7 @@ export class ConfigSandbox {
         r.worker.on('message', onMessage);
         r.worker.on('error', onError);
         r.worker.on('exit', onExit);
+        r.worker.on('messageerror', onMessageError);
         r.worker.postMessage({ id, filepath, env } satisfies EvaluateRequest);
       });
     } finally {

@@ -25,18 +25,43 @@ type Field = readonly (string | number)[];
 /** Where the worker looks up the source location of an error thrown by user code (the recipe). */
 export type StackLocator = (err: unknown) => Diagnostic['loc'] | undefined;
 
+/** Deeper than this, a config is not a description of a design (and the copy would need unbounded stack). */
+export const MAX_CONFIG_DEPTH = 1000;
+
+/** Where a value sits in the config, built only when a diagnostic needs its field path. */
+interface At {
+  parent: At | undefined;
+  key: string | number;
+}
+const fieldOf = (at: At | undefined): Field => {
+  const out: (string | number)[] = [];
+  for (let a = at; a; a = a.parent) out.push(a.key);
+  return out.reverse();
+};
+
 /**
  * Worker side: the config value as structured-cloneable data. Reads every field (getters run here, under the
- * worker's limits) and replays the model recipe. Throws KilnError when reading a field throws.
+ * worker's limits) and replays the model recipe. Throws KilnError when reading a field throws, or when the
+ * config is nested deeper than MAX_CONFIG_DEPTH.
  */
 export function encodeConfig(config: unknown, locate: StackLocator): unknown {
   const seen = new Map<object, unknown>();
-  const encode = (v: unknown, field: Field): unknown => {
+  /** A getter or proxy trap of the config that throws is the config's error, named by its field. */
+  const readFailed = (err: unknown, at: At | undefined): KilnError => {
+    if (isKilnError(err)) return err;
+    const d = diagnostic('KILN_E_CONFIG_LOAD', fieldOf(at), `reading this field threw: ${errorMessage(err)}`, 'fix the getter (or proxy) in the config');
+    const loc = locate(err);
+    return new KilnError([loc ? { ...d, loc } : d]);
+  };
+  const encode = (v: unknown, at: At | undefined, depth: number): unknown => {
     if (typeof v === 'function') return { [TAG]: 'function', name: v.name };
     if (typeof v === 'symbol') return { [TAG]: 'symbol', description: v.description };
     if (v === null || typeof v !== 'object') return v;
     if (seen.has(v)) return seen.get(v);
-    if (field.length === 1 && field[0] === 'model' && isModelLike(v)) {
+    if (depth > MAX_CONFIG_DEPTH) {
+      throw new KilnError([diagnostic('KILN_E_CONFIG_SHAPE', fieldOf(at).slice(0, 1), `the config is nested more than ${MAX_CONFIG_DEPTH} levels deep under this field`, 'a config describes a design: plain settings and the model')]);
+    }
+    if (at?.key === 'model' && at.parent === undefined && isModelLike(v)) {
       const out = replayModel(v, locate);
       seen.set(v, out);
       return out;
@@ -51,39 +76,68 @@ export function encodeConfig(config: unknown, locate: StackLocator): unknown {
     if (types.isMap(v)) {
       const out = new Map<unknown, unknown>();
       seen.set(v, out);
-      for (const [k, x] of read(() => [...v.entries()], field)) out.set(encode(k, field), encode(x, [...field, String(k)]));
+      let entries: [unknown, unknown][];
+      try {
+        entries = [...v.entries()];
+      } catch (err) {
+        throw readFailed(err, at);
+      }
+      for (const [k, x] of entries) out.set(encode(k, at, depth + 1), encode(x, { parent: at, key: String(k) }, depth + 1));
       return out;
     }
     if (types.isSet(v)) {
       const out = new Set<unknown>();
       seen.set(v, out);
-      for (const x of read(() => [...v.values()], field)) out.add(encode(x, field));
+      let values: unknown[];
+      try {
+        values = [...v.values()];
+      } catch (err) {
+        throw readFailed(err, at);
+      }
+      for (const x of values) out.add(encode(x, at, depth + 1));
       return out;
     }
     if (Array.isArray(v)) {
       const out: unknown[] = [];
       seen.set(v, out);
-      const length = read(() => v.length, field);
-      for (let i = 0; i < length; i++) out.push(encode(read(() => v[i], [...field, i]), [...field, i]));
+      let length: number;
+      try {
+        length = v.length;
+      } catch (err) {
+        throw readFailed(err, at);
+      }
+      for (let i = 0; i < length; i++) {
+        let x: unknown;
+        try {
+          x = v[i];
+        } catch (err) {
+          throw readFailed(err, { parent: at, key: i });
+        }
+        // (Most elements of a large array are numbers: no path object for them.)
+        out.push(x !== null && (typeof x === 'object' || typeof x === 'function' || typeof x === 'symbol') ? encode(x, { parent: at, key: i }, depth + 1) : x);
+      }
       return out;
     }
     const out: Record<string, unknown> = {};
     seen.set(v, out);
-    for (const key of read(() => Object.keys(v), field)) out[key] = encode(read(() => (v as Record<string, unknown>)[key], [...field, key]), [...field, key]);
+    let keys: string[];
+    try {
+      keys = Object.keys(v);
+    } catch (err) {
+      throw readFailed(err, at);
+    }
+    for (const key of keys) {
+      let x: unknown;
+      try {
+        x = (v as Record<string, unknown>)[key];
+      } catch (err) {
+        throw readFailed(err, { parent: at, key });
+      }
+      out[key] = encode(x, { parent: at, key }, depth + 1);
+    }
     return out;
   };
-  /** A getter or proxy trap of the config that throws is the config's error, named by its field. */
-  const read = <T>(get: () => T, field: Field): T => {
-    try {
-      return get();
-    } catch (err) {
-      if (isKilnError(err)) throw err;
-      const d = diagnostic('KILN_E_CONFIG_LOAD', field, `reading this field threw: ${errorMessage(err)}`, 'fix the getter (or proxy) in the config');
-      const loc = locate(err);
-      throw new KilnError([loc ? { ...d, loc } : d]);
-    }
-  };
-  return encode(config, []);
+  return encode(config, undefined, 0);
 }
 
 function isModelLike(v: object): v is Model {
@@ -136,7 +190,12 @@ export function decodeConfig(data: unknown): unknown {
           v.add(d);
         }
       }
-    } else if (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype) {
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (x !== null && typeof x === 'object') v[i] = decode(x);
+      }
+    } else if (Object.getPrototypeOf(v) === Object.prototype) {
       const o = v as Record<string, unknown>;
       for (const key of Object.keys(o)) o[key] = decode(o[key]);
     }

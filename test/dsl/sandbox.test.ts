@@ -138,6 +138,13 @@ describe('values that cannot cross the thread boundary', () => {
     expect(JSON.parse(r.stdout).layers.find((l: { path: string }) => l.path === 'input_linear').weightBits).toBe(8);
   });
 
+  it('a config nested without end is an error naming its top-level field', async () => {
+    const dir = project({ 'fpga.config.ts': `let o: Record<string, unknown> = {};\nconst deep = o;\nfor (let i = 0; i < 5000; i++) o = (o.x = {}) as Record<string, unknown>;\nexport default { device: 'xc7s15', deep };\n` });
+    const r = await kiln(['estimate'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[KILN_E_CONFIG_SHAPE\]: deep: the config is nested more than 1000 levels deep under this field/);
+  });
+
   it('a getter that throws is an error naming its field', async () => {
     const dir = project({ 'fpga.config.ts': configSource(`{ device: 'xc7s15', model: ${MODEL}, get clockMHz(): number { throw new Error('no clock'); } }`) });
     const r = await kiln(['estimate'], dir);

@@ -16,12 +16,15 @@ whole-model testbench (@model) and the reports (@reports) is a unit with a conte
 <out>/.kiln/manifest.json. Only units whose key changed are regenerated, only files whose content changed
 are rewritten, files of layers that no longer exist are removed; kiln build prints which units were
 rebuilt and why (see docs/incremental.md). A missing or damaged manifest means a full rebuild, with a
-warning. One build at a time per output directory (<out>/.kiln/lock).
+warning. One build at a time per output directory (<out>/.kiln/lock). kiln refuses to build into the
+filesystem root, your home folder, or a non-empty directory that holds no earlier kiln build (--force
+builds there anyway), and never deletes a file it did not write.
 
 Options:
 ${CONFIG_HELP}
   -o, --out DIR       output directory (default: build/ next to the config file)
-  -f, --force         rebuild and rewrite every unit
+  -f, --force         rebuild and rewrite every unit; also build into a non-empty directory that holds
+                      no earlier kiln build, the home folder or the filesystem root
 ${JSON_HELP}; adds "rebuilt" [{unit, reason}], "unchanged",
                       "removed", "full", "warnings" and "calibrated" (layers whose
                       float calibration this build computed) to the report
