@@ -16,12 +16,23 @@ export interface EvaluateRequest {
 
 export type WorkerMessage =
   | { type: 'ready' }
+  /** What the config printed (kiln writes it to stderr, before the result that follows on the same port). */
+  | { type: 'output'; text: string }
   /** `dirty`: the config left timers or handles running, or changed the worker's state; start a fresh worker. */
   | { type: 'result'; id: number; result: EvaluateResult; dirty: boolean };
 
 const port = parentPort!;
-// What a config prints is a log: it goes to stderr, never to stdout (which carries --json output).
-process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+// What a config prints is a log: kiln writes it to its stderr, never to stdout (which carries --json output).
+// It travels on the port, ahead of the result, so none of it is lost when kiln exits right after the load
+// (a worker's own stdio reaches the main thread asynchronously).
+const forward = ((chunk: string | Uint8Array, encoding?: unknown, done?: unknown) => {
+  port.postMessage({ type: 'output', text: typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString() } satisfies WorkerMessage);
+  const callback = typeof encoding === 'function' ? encoding : done;
+  if (typeof callback === 'function') (callback as () => void)();
+  return true;
+}) as typeof process.stdout.write;
+process.stdout.write = forward;
+process.stderr.write = forward;
 let current: EvaluateRequest | undefined;
 
 /**

@@ -101,6 +101,7 @@ export class ConfigSandbox {
     worker.once('online', () => {
       if (!this.#busy) worker.unref();
     });
+    worker.on('message', (m: WorkerMessage) => m.type === 'output' && process.stderr.write(m.text));
     const running: Running = {
       worker,
       ready: new Promise<void>((resolve, reject) => {
