@@ -178,7 +178,7 @@ async function watchLatency(c: Case): Promise<number[]> {
       writeFileSync(join(dir, 'fpga.config.ts'), c.config(i % 2 === 0 ? 4 : 8));
       const t1 = await waitFor(/\n {2}total .*: (fits|does NOT fit) [^\n]*\n/, from);
       samples.push(t1 - t0);
-      // Let chokidar's per-file change throttle (50 ms) expire before the next save.
+      // Let the watcher settle (its build's end check of the files) before the next save.
       await new Promise((r) => setTimeout(r, 150));
     }
     return samples;

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 const [dir, layer, repsText] = process.argv.slice(2);
 if (!dir || !layer || !repsText) throw new Error('usage: in-process.mjs <dir> <layer> <reps>');
 const reps = Number(repsText);
-const { buildProject } = await import(new URL('../../dist/build.js', import.meta.url).href);
+const { buildProject } = await import(new URL('../../dist/build/index.js', import.meta.url).href);
 
 // Warm-up (JIT, the config loader), not measured.
 await buildProject({ cwd: dir, outDir: join(dir, 'warmup') });

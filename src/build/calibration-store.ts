@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { createQuantizeCache, type QuantizeCache } from '../reference/index.js';
-import { KILN_DIR } from './manifest.js';
-import { readTextIfExists, writeFileAtomicSync } from './write.js';
+import { KILN_DIR, writeKilnFile } from './manifest.js';
+import { readTextIfExists } from './write.js';
 
 export const CALIBRATION_FILE = `${KILN_DIR}/calibration.json`;
 const CALIBRATION_SCHEMA = 'kiln-calibration-cache';
@@ -62,5 +62,5 @@ export function writeQuantizeCache(outDir: string, cache: QuantizeCache, generat
   }
   const text = JSON.stringify({ schema: CALIBRATION_SCHEMA, generator, layers } satisfies StoredCalibration) + '\n';
   const path = join(outDir, CALIBRATION_FILE);
-  if (readTextIfExists(path) !== text) writeFileAtomicSync(path, text);
+  if (readTextIfExists(path) !== text) writeKilnFile(path, text);
 }

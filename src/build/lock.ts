@@ -1,15 +1,19 @@
 /**
- * One build at a time per output folder: `<out>/.kiln/lock` is created exclusively (`wx`) and holds the pid,
- * host and command of its owner. A lock whose process is alive refuses the build (exit 2, KILN_E_IO); a lock
- * left by a process that no longer exists (a killed build) is stale and taken over. `kiln watch` holds the
- * lock for its whole session.
+ * One build at a time per output folder: `<out>/.kiln/lock` holds the pid, host and command of its owner. It
+ * comes into existence complete: its content is written to a temporary file first, which is then hard-linked
+ * to the lock's name (link() fails when the name exists, so creation is exclusive). So a lock that is empty or
+ * not kiln's JSON was never a live build's, and, like a lock whose process no longer exists (a killed build),
+ * it is stale and taken over. A lock whose process is alive refuses the build (exit 2, KILN_E_IO). `kiln
+ * watch` holds the lock for its whole session.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { KilnError } from '../dsl/diagnostics.js';
+import { ioFailure } from '../util/io-error.js';
 import { KILN_DIR } from './manifest.js';
+import { tempName } from './write.js';
 
 export const LOCK_FILE = `${KILN_DIR}/lock`;
 
@@ -28,9 +32,6 @@ export interface BuildLock {
   /** Same, synchronously (for process exit handlers). */
   releaseSync(): void;
 }
-
-/** A garbled lock younger than this may be one being written right now. */
-const FRESH_MS = 5_000;
 
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -52,43 +53,61 @@ function parse(text: string): LockContent | undefined {
   return undefined;
 }
 
+/**
+ * Creates the lock file with its whole content, failing with EEXIST when it exists: a temporary file linked to
+ * the lock's name. Where hard links are not supported, an exclusive create-and-write (which a crash between
+ * the two steps can leave empty: such a lock counts as stale too).
+ */
+function createLockFile(path: string, text: string): void {
+  const tmp = tempName(path);
+  try {
+    writeFileSync(tmp, text);
+    try {
+      linkSync(tmp, path);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  const fd = openSync(path, 'wx');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function acquireLock(outDir: string, command: string, cwd = process.cwd()): Promise<BuildLock> {
   const path = join(outDir, LOCK_FILE);
-  mkdirSync(join(outDir, KILN_DIR), { recursive: true });
+  const shown = relative(cwd, path) || path;
+  try {
+    mkdirSync(join(outDir, KILN_DIR), { recursive: true });
+  } catch (err) {
+    throw ioFailure(err, 'create the folder', join(outDir, KILN_DIR), cwd);
+  }
   const mine: LockContent = { pid: process.pid, host: hostname(), command, token: randomBytes(8).toString('hex'), startedAt: new Date().toISOString() };
   const text = JSON.stringify(mine) + '\n';
   // Synchronous file operations: a handful of microseconds each, where the thread pool costs milliseconds.
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
-      try {
-        writeSync(fd, text);
-      } finally {
-        closeSync(fd);
-      }
+      createLockFile(path, text);
       return handle(path, mine.token);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`cannot create the build lock ${relative(cwd, path) || path}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioFailure(err, 'create the build lock', path, cwd);
     }
     let existing: string;
     try {
       existing = readFileSync(path, 'utf8');
-    } catch {
-      continue; // released meanwhile: try again
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile: try again
+      throw ioFailure(err, 'read the build lock', path, cwd);
     }
     const owner = parse(existing);
-    if (owner === undefined) {
-      let age = Infinity;
-      try {
-        age = Date.now() - statSync(path).mtimeMs;
-      } catch {
-        /* gone */
-      }
-      if (age < FRESH_MS) {
-        await new Promise((r) => setTimeout(r, 50));
-        continue;
-      }
-    } else if (owner.host !== hostname() || isProcessAlive(owner.pid)) {
+    // A lock that is not kiln's JSON was never complete, so no build holds it: it is stale.
+    if (owner !== undefined && (owner.host !== hostname() || isProcessAlive(owner.pid))) {
       const who = owner.pid === process.pid && owner.host === hostname() ? 'another build in this process' : `another kiln process (pid ${owner.pid}${owner.host !== hostname() ? ` on ${owner.host}` : ''}, kiln ${owner.command})`;
       const rel = relative(cwd, outDir) || '.';
       throw new KilnError([
@@ -97,7 +116,7 @@ export async function acquireLock(outDir: string, command: string, cwd = process
           severity: 'error',
           path: [],
           message: `${who} is building into ${rel}/; two builds into one output folder at once are refused`,
-          hint: `wait for it to finish (or stop it); if no kiln is running there, delete ${relative(cwd, path) || path}`,
+          hint: `wait for it to finish (or stop it); if no kiln is running there, delete ${shown}`,
         },
       ]);
     }
@@ -108,7 +127,7 @@ export async function acquireLock(outDir: string, command: string, cwd = process
       /* gone already */
     }
   }
-  throw ioError(`could not take the build lock ${relative(cwd, path) || path}`);
+  throw new KilnError([{ code: 'KILN_E_IO', severity: 'error', path: [], message: `could not take the build lock ${shown}: other builds keep taking it`, hint: `build again; if this persists, delete ${shown}` }]);
 }
 
 function handle(path: string, token: string): BuildLock {
@@ -123,8 +142,4 @@ function handle(path: string, token: string): BuildLock {
     }
   };
   return { path, release: async () => releaseSync(), releaseSync };
-}
-
-function ioError(message: string): KilnError {
-  return new KilnError([{ code: 'KILN_E_IO', severity: 'error', path: [], message }]);
 }

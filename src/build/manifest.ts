@@ -5,7 +5,7 @@
  * manifest means a full rebuild with a warning, never a crash and never stale output. File paths in it are
  * checked to be plain relative paths inside the output folder before anything is deleted on its word.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, lstatSync, renameSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { writeFileAtomicSync } from './write.js';
@@ -72,7 +72,9 @@ export async function readManifest(outDir: string): Promise<ManifestRead> {
   try {
     text = await readFile(join(outDir, MANIFEST_FILE), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { status: 'missing' };
+    if (code === 'EISDIR') return { status: 'invalid', problem: `is a folder, not a file (kiln moves it to ${MANIFEST_FILE}${DAMAGED_SUFFIX})` };
     return { status: 'invalid', problem: `cannot be read (${(err as Error).message})` };
   }
   let value: unknown;
@@ -87,12 +89,37 @@ export async function readManifest(outDir: string): Promise<ManifestRead> {
 
 /** Writes the manifest atomically (it is the last file a build writes). */
 export function writeManifest(outDir: string, manifest: Manifest): void {
-  writeFileAtomicSync(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
+  writeKilnFile(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
 }
 
 /** Removed before a build's first write, so a build killed midway leaves no manifest and the next build is full. */
 export function removeManifest(outDir: string): void {
-  rmSync(join(outDir, MANIFEST_FILE), { force: true });
+  const path = join(outDir, MANIFEST_FILE);
+  moveAsideIfFolder(path);
+  rmSync(path, { force: true });
+}
+
+const DAMAGED_SUFFIX = '.damaged';
+
+/**
+ * A folder where one of kiln's own files (.kiln/manifest.json, .kiln/calibration.json) belongs is damage, but
+ * kiln did not make it, so it is moved aside (`<file>.damaged`, numbered if taken) rather than deleted.
+ */
+export function moveAsideIfFolder(path: string): void {
+  try {
+    if (!lstatSync(path).isDirectory()) return;
+  } catch {
+    return;
+  }
+  let aside = path + DAMAGED_SUFFIX;
+  for (let n = 2; existsSync(aside); n++) aside = `${path}${DAMAGED_SUFFIX}.${n}`;
+  renameSync(path, aside);
+}
+
+/** Writes one of kiln's own files under .kiln/ atomically, moving aside a folder in its place. */
+export function writeKilnFile(path: string, content: string): void {
+  moveAsideIfFolder(path);
+  writeFileAtomicSync(path, content);
 }
 
 // ───────────────────────────── validation ─────────────────────────────

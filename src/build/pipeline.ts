@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isKilnError, KilnError } from '../dsl/diagnostics.js';
 import { loadConfig, type LoadedConfig } from '../dsl/load.js';
+import type { ConfigSandbox } from '../dsl/sandbox.js';
 import { withLocations } from '../dsl/locate.js';
 import type { ConfigEnv } from '../dsl/types.js';
 import { createReport, renderReportJson, renderReportMarkdown, type Report } from '../emitters/index.js';
@@ -30,6 +31,8 @@ import { estimateDelta, estimateRecord, recordFromManifest, type EstimateDelta }
 import { generatorRevision } from './generator.js';
 import { decideUnits, findGeneratedFiles, sweepTempFiles, syncUnits, verifyCleanUnits } from './incremental.js';
 import { acquireLock, type BuildLock } from './lock.js';
+import { checkOutputFolder } from './out-dir.js';
+import { ioFailure } from '../util/io-error.js';
 import { KILN_DIR, MANIFEST_FILE, readManifest, removeManifest, writeManifest, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
 import { readQuantizeCache, writeQuantizeCache } from './calibration-store.js';
 import { planUnits, type UnitKind, type UnitPlan } from './units.js';
@@ -51,6 +54,10 @@ export interface ProjectOptions {
   /** buildProject: keep holding the lock after a successful build and return it (`kiln sim` and `kiln synth`
    * read the written files afterwards, and must not have them rewritten under them). */
   keepLock?: boolean;
+  /** Limit for evaluating the config (`--config-timeout`); default 10 s. */
+  configTimeoutMs?: number;
+  /** The config worker to evaluate the config in (watch mode keeps one per session); default: the shared one. */
+  sandbox?: ConfigSandbox;
 }
 
 export interface ProjectResult {
@@ -141,6 +148,8 @@ async function prepare(options: ProjectOptions): Promise<Prepared> {
     ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
     cwd,
     env: { command: options.command ?? 'build', mode: process.env.NODE_ENV ?? 'production' },
+    ...(options.configTimeoutMs !== undefined ? { timeoutMs: options.configTimeoutMs } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
   const t1 = performance.now();
   const design = located(loaded, () => resolveDesign(loaded.config));
@@ -267,6 +276,8 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   }
   const planMs = performance.now() - t;
 
+  // (kiln watch checks the folder and takes the lock once, when it starts.)
+  if (options.lock !== false) checkOutputFolder(outDir, { force: options.force === true, cwd });
   const outExisted = existsSync(outDir);
   const kilnExisted = existsSync(join(outDir, KILN_DIR));
   let lock: BuildLock | undefined;
@@ -297,10 +308,15 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       clean,
       ...(previous ? { previous } : {}),
       orphans,
+      cwd,
       beforeFirstChange: async () => {
         changed = true;
         manifestRemoved = true;
-        removeManifest(outDir);
+        try {
+          removeManifest(outDir);
+        } catch (err) {
+          throw ioFailure(err, 'remove the build manifest', join(outDir, MANIFEST_FILE), cwd);
+        }
       },
     });
     const rebuilt = decisions.filter((d) => d.dirty).map((d) => ({ unit: d.plan.id, kind: d.plan.kind, reason: d.reason! }));
@@ -339,9 +355,17 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
     if (previous && rebuilt.length === 0 && sync.written.length === 0 && sync.removed.length === 0) manifest.lastBuild = previous.lastBuild;
     // (The on-disk check matters in watch mode, where `previous` comes from memory and a failed build may have dropped the file.)
     if (!previous || manifestRemoved || !sameState(previous, manifest) || !existsSync(join(outDir, MANIFEST_FILE))) {
-      writeQuantizeCache(outDir, qcache, generatorRevision());
-      writeManifest(outDir, manifest);
       changed = true;
+      try {
+        writeQuantizeCache(outDir, qcache, generatorRevision());
+      } catch (err) {
+        throw ioFailure(err, 'write the stored calibration', join(outDir, KILN_DIR, 'calibration.json'), cwd);
+      }
+      try {
+        writeManifest(outDir, manifest);
+      } catch (err) {
+        throw ioFailure(err, 'write the build manifest', join(outDir, MANIFEST_FILE), cwd);
+      }
     }
     const writeMs = performance.now() - t;
 
@@ -349,7 +373,10 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
     const summary: BuildSummary = {
       full: fullReason !== undefined,
       ...(fullReason !== undefined ? { fullReason } : {}),
-      warnings: warning ? [warning] : [],
+      warnings: [
+        ...(warning ? [warning] : []),
+        ...sync.kept.map((rel) => `left ${relative(cwd, join(outDir, rel)) || rel} in place: an earlier build generated it and this one no longer does, but it was changed since, so it is not kiln's to remove`),
+      ],
       rebuilt,
       unchanged: decisions.length - rebuilt.length,
       written: sync.written.map((rel) => join(outDir, rel)),

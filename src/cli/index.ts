@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-import { runCli } from './main.js';
+import { sharedSandbox } from '../dsl/sandbox.js';
 
-const code = await runCli(process.argv.slice(2), {
+// A one-shot command that loads a config starts the config worker first, so that it loads kiln into itself
+// while this thread loads the command line (src/dsl/sandbox.ts). (kiln watch keeps a worker of its own.)
+const LOADS_CONFIG = new Set(['build', 'estimate', 'sim', 'synth']);
+const argv = process.argv.slice(2);
+if (LOADS_CONFIG.has(argv[0] ?? '') && !argv.includes('--help') && !argv.includes('-h')) sharedSandbox().warm();
+
+const { runCli } = await import('./main.js');
+const code = await runCli(argv, {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),

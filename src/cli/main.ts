@@ -5,7 +5,10 @@
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readTextIfExists } from '../build/write.js';
 import { formatFieldPath, isKilnError, type Diagnostic } from '../dsl/diagnostics.js';
+import { codeFrame } from '../dsl/locate.js';
+import { isSystemError, systemErrorDiagnostic } from '../util/io-error.js';
 import { KILN_VERSION } from '../version.js';
 import { COMMANDS, EXIT_ERROR, EXIT_OK, type Io, type OptionValues } from './commands/index.js';
 
@@ -27,9 +30,16 @@ Exit codes: 0 built and fits, 1 over budget or verification mismatch, 2 configur
 `;
 }
 
+/** One diagnostic for people: code, field, message, where (with the source lines there) and the hint. */
 export function formatDiagnostic(d: Diagnostic, cwd: string): string {
   const field = d.path.length > 0 ? `${formatFieldPath(d.path)}: ` : '';
-  const where = d.loc ? `\n  --> ${relative(cwd, d.loc.file) || d.loc.file}:${d.loc.line}:${d.loc.column}` : '';
+  let where = '';
+  if (d.loc) {
+    where = `\n  --> ${relative(cwd, d.loc.file) || d.loc.file}:${d.loc.line}:${d.loc.column}`;
+    const source = readTextIfExists(d.loc.file);
+    const frame = source === undefined ? '' : codeFrame(source, d.loc.line, d.loc.column);
+    if (frame) where += `\n${frame.replace(/^/gm, '  ')}`;
+  }
   const hint = d.hint ? `\n  hint: ${d.hint}` : '';
   return `${d.severity}[${d.code}]: ${field}${d.message}${where}${hint}`;
 }
@@ -68,16 +78,27 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     }
     if (positionals.length > 0) return usageError(`unexpected argument '${positionals[0]}'`, io, wantsJson, `usage: ${command.usage}`);
     return await command.run(values, io);
-  } catch (err) {
+  } catch (caught) {
+    // A failed file-system call is the machine's state, not a bug: a KILN_E_IO diagnostic like the others.
+    const err = isSystemError(caught) ? systemErrorDiagnostic(caught, io.cwd) : caught;
     if (isKilnError(err)) {
-      if (wantsJson) io.stdout(JSON.stringify({ schema: 'kiln-error', schemaVersion: 1, diagnostics: err.diagnostics }, null, 2) + '\n');
+      if (wantsJson) io.stdout(errorDocument(err.diagnostics));
       io.stderr(err.diagnostics.map((d) => formatDiagnostic(d, io.cwd)).join('\n') + '\n');
-      io.stderr(`kiln: ${err.diagnostics.length} error${err.diagnostics.length === 1 ? '' : 's'}; nothing was written\n`);
+      // (An I/O error says itself what it left behind.)
+      const written = err.diagnostics.some((d) => d.code === 'KILN_E_IO') ? '' : '; nothing was written';
+      io.stderr(`kiln: ${err.diagnostics.length} error${err.diagnostics.length === 1 ? '' : 's'}${written}\n`);
       return EXIT_ERROR;
     }
-    io.stderr(`kiln: internal error (please report it): ${(err as Error)?.stack ?? String(err)}\n`);
+    const text = (err as Error)?.stack ?? String(err);
+    if (wantsJson) io.stdout(errorDocument([{ code: 'KILN_E_INTERNAL', severity: 'error', path: [], message: `internal error (please report it): ${(err as Error)?.message ?? String(err)}`, hint: 'this is a bug in kiln; the stack trace is on stderr' }]));
+    io.stderr(`kiln: internal error (please report it): ${text}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** The `--json` document of a failure (the one JSON document on stdout). */
+function errorDocument(diagnostics: readonly Diagnostic[]): string {
+  return JSON.stringify({ schema: 'kiln-error', schemaVersion: 1, diagnostics }, null, 2) + '\n';
 }
 
 function commandHelp(name: string): string {
@@ -87,7 +108,7 @@ function commandHelp(name: string): string {
 
 function usageError(message: string, io: Io, json: boolean, hint: string): number {
   const d: Diagnostic = { code: 'KILN_E_USAGE', severity: 'error', path: [], message, hint };
-  if (json) io.stdout(JSON.stringify({ schema: 'kiln-error', schemaVersion: 1, diagnostics: [d] }, null, 2) + '\n');
+  if (json) io.stdout(errorDocument([d]));
   io.stderr(formatDiagnostic(d, io.cwd) + '\n');
   return EXIT_ERROR;
 }

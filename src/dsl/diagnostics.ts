@@ -6,6 +6,8 @@
 export type DiagnosticCode =
   | 'KILN_E_CONFIG_NOT_FOUND'
   | 'KILN_E_CONFIG_LOAD'
+  /** The config did not finish evaluating within --config-timeout. */
+  | 'KILN_E_CONFIG_TIMEOUT'
   | 'KILN_E_CONFIG_SHAPE'
   | 'KILN_E_UNKNOWN_KEY'
   | 'KILN_E_MISSING'
@@ -28,7 +30,9 @@ export type DiagnosticCode =
   | 'KILN_E_IO'
   | 'KILN_E_WEIGHTS'
   | 'KILN_W_NOT_BUILDABLE'
-  | 'KILN_W_UNUSED_TENSOR';
+  | 'KILN_W_UNUSED_TENSOR'
+  /** A bug in kiln (the one code that asks to be reported). */
+  | 'KILN_E_INTERNAL';
 
 export interface SourceLocation {
   file: string;

@@ -1,20 +1,23 @@
 /**
- * Finds and loads the user's config. cosmiconfig does the search (fpga.config.ts/.mts/.js/.mjs, then a
- * "fpga" key in package.json, from the working directory up to the project root); jiti loads the modules,
- * so a TypeScript config can import its own local helpers. `kiln-fpga` imports inside the config resolve to
- * the running kiln, so examples work without installing the package into themselves.
+ * Finds and loads the user's config. The search looks for fpga.config.ts/.mts/.js/.mjs, then a "fpga" key in
+ * package.json, from the working directory up to the project root (the first folder with a package.json).
+ * A config module is evaluated in the config worker (src/dsl/sandbox.ts) under a time and memory limit and
+ * comes back as plain data with its model recipe already replayed (src/dsl/transfer.ts); JSON configs (and the
+ * package.json key) are data already and are read here.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cosmiconfig, type Loader } from 'cosmiconfig';
-import { createJiti } from 'jiti';
-import { diagnostic, fail, isKilnError, KilnError } from './diagnostics.js';
-import { fastTransform, isFullTransformNeeded } from './transpile.js';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { diagnostic, fail, KilnError, type SourceLocation } from './diagnostics.js';
+import { ConfigSandbox, DEFAULT_CONFIG_TIMEOUT_MS, sharedSandbox } from './sandbox.js';
+import { decodeConfig } from './transfer.js';
 import type { ConfigEnv } from './types.js';
+
+export { DEFAULT_CONFIG_TIMEOUT_MS } from './sandbox.js';
 
 export const MODULE_NAME = 'fpga';
 export const CONFIG_FILES = ['fpga.config.ts', 'fpga.config.mts', 'fpga.config.js', 'fpga.config.mjs'] as const;
+/** What `--config` may name: modules (evaluated in the config worker) and JSON. */
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
 export interface LoadedConfig {
   /** The exported value, after calling it with the env when it is a function. */
@@ -31,108 +34,109 @@ export interface LoadOptions {
   /** Where the search starts. Default: the working directory. */
   cwd?: string;
   env?: ConfigEnv;
+  /** Limit for evaluating the config (`--config-timeout`); default 10 s. */
+  timeoutMs?: number;
+  /** The worker to evaluate it in (watch mode keeps its own); default: the process's shared one. */
+  sandbox?: ConfigSandbox;
 }
 
-/** Path of kiln's own public entry, matching how this module runs (src under tests, dist when built). */
-function kilnEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  return join(dirname(here), '..', here.endsWith('.ts') ? 'index.ts' : 'index.js');
-}
-
-/**
- * The running kiln's own public module, handed to configs as `kiln-fpga`: a config (and every helper it imports)
- * is re-evaluated fresh on each load, but kiln itself is not, which keeps a reload in watch mode at a few
- * milliseconds instead of re-transpiling kiln every time, and gives the config the very same module instance.
- */
-let kilnModule: Promise<unknown> | undefined;
-
-/**
- * Loads one config module with jiti; errors carry the file that failed so they can name it. The fast
- * transform (sucrase, src/dsl/transpile.ts) is tried first; a module it refuses makes the whole config load
- * again with jiti's default transform (Babel), which handles everything.
- */
-const importModule: Loader = async (filepath) => {
-  kilnModule ??= import('../index.js');
-  const virtualModules = { 'kiln-fpga': await kilnModule };
-  const load = (fast: boolean) =>
-    createJiti(pathToFileURL(filepath).href, {
-      alias: { 'kiln-fpga': kilnEntry() },
-      virtualModules,
-      moduleCache: false,
-      fsCache: false,
-      interopDefault: true,
-      ...(fast ? { transform: fastTransform } : {}),
-    }).import(filepath, { default: true });
+const isFile = (p: string) => {
   try {
-    try {
-      return await load(true);
-    } catch (err) {
-      if (!isFullTransformNeeded(err)) throw err;
-      return await load(false);
-    }
-  } catch (err) {
-    throw loadError(err, filepath);
+    return statSync(p).isFile();
+  } catch {
+    return false;
   }
 };
+
+/**
+ * The config file: `configPath` when given (it must exist), else the search. Only a package.json the search
+ * reaches is read, and one that cannot be read or parsed stops it with a KILN_E_IO diagnostic (it might hold the
+ * config); with `--config`, package.json files play no part.
+ */
+export function findConfigFile(cwd: string, configPath?: string): string {
+  if (configPath !== undefined) {
+    const p = resolve(cwd, configPath);
+    if (!isFile(p)) {
+      let folder = false;
+      try {
+        folder = statSync(p).isDirectory();
+      } catch {
+        /* missing */
+      }
+      fail('KILN_E_CONFIG_NOT_FOUND', [], folder ? `--config names a folder, not a file: ${p}` : `config file not found: ${p}`, '--config takes a path to fpga.config.ts (or .mts/.js/.mjs/.json)');
+    }
+    return p;
+  }
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    for (const name of CONFIG_FILES) if (isFile(join(dir, name))) return join(dir, name);
+    const pkg = join(dir, 'package.json');
+    if (isFile(pkg)) {
+      if (readPackageJson(pkg)[MODULE_NAME] !== undefined) return pkg;
+      break; // the project root
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return fail('KILN_E_CONFIG_NOT_FOUND', [], `no ${CONFIG_FILES.join(', ')} or "fpga" key in package.json found from ${cwd} up to the project root`, 'create fpga.config.ts or pass --config PATH');
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new KilnError([diagnostic('KILN_E_IO', [], `cannot read ${what} ${file}: ${(err as Error).message}`, 'check that the file exists and is readable')]);
+  }
+}
+
+function readPackageJson(pkg: string): Record<string, unknown> {
+  const text = readText(pkg, 'the package.json the config search reached,');
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch (err) {
+    const d = diagnostic('KILN_E_IO', [], `cannot read ${pkg} while searching for the config: it is not valid JSON (${(err as Error).message})`, 'fix its JSON, or pass --config PATH to name the config file (package.json is then not read)');
+    const loc = jsonErrorLocation(text, pkg, err);
+    throw new KilnError([loc ? { ...d, loc } : d]);
+  }
+}
+
+/** The line and column of a JSON.parse error ("… at position 57"). */
+function jsonErrorLocation(text: string, file: string, err: unknown): SourceLocation | undefined {
+  const m = /at position (\d+)/.exec((err as Error).message ?? '');
+  if (!m) return undefined;
+  const before = text.slice(0, Number(m[1]));
+  return { file, line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+}
+
+function parseJsonConfig(file: string, source: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (err) {
+    const d = diagnostic('KILN_E_CONFIG_LOAD', [], `loading ${file} failed: not valid JSON (${(err as Error).message})`, 'fix the JSON; kiln did not write anything');
+    const loc = jsonErrorLocation(source, file, err);
+    throw new KilnError([loc ? { ...d, loc } : d]);
+  }
+  if (basename(file) !== 'package.json') return value;
+  const config = (value as Record<string, unknown> | null)?.[MODULE_NAME];
+  if (config === undefined) fail('KILN_E_CONFIG_NOT_FOUND', [], `${file} has no "${MODULE_NAME}" key`, 'add "fpga": { ... } to it, or pass --config PATH');
+  return config;
+}
 
 export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const env: ConfigEnv = options.env ?? { command: 'build', mode: 'production' };
-  const explorer = cosmiconfig(MODULE_NAME, {
-    searchPlaces: [...CONFIG_FILES, 'package.json'],
-    searchStrategy: 'project',
-    cache: false,
-    loaders: { '.ts': importModule, '.mts': importModule, '.js': importModule, '.mjs': importModule },
-  });
-
-  let found: { config: unknown; filepath: string } | null;
-  try {
-    if (options.configPath !== undefined) {
-      const p = resolve(cwd, options.configPath);
-      if (!existsSync(p)) fail('KILN_E_CONFIG_NOT_FOUND', [], `config file not found: ${p}`, '--config takes a path to fpga.config.ts (or .mts/.js/.mjs/.json)');
-      found = await explorer.load(p);
-    } else {
-      found = await explorer.search(cwd);
-    }
-  } catch (err) {
-    if (isKilnError(err)) throw err;
-    throw loadError(err, options.configPath ? resolve(cwd, options.configPath) : cwd);
+  const filepath = findConfigFile(cwd, options.configPath);
+  const ext = extname(filepath);
+  if (ext === '.json') {
+    const source = readText(filepath, 'the config');
+    return { config: parseJsonConfig(filepath, source), filepath, source };
   }
-  if (!found) {
-    fail('KILN_E_CONFIG_NOT_FOUND', [], `no ${CONFIG_FILES.join(', ')} or "fpga" key in package.json found from ${cwd} up to the project root`, 'create fpga.config.ts or pass --config PATH');
+  if (!MODULE_EXTENSIONS.includes(ext)) {
+    fail('KILN_E_CONFIG_LOAD', [], `kiln cannot load a config file of type '${ext || basename(filepath)}': ${filepath}`, `name a ${[...MODULE_EXTENSIONS, '.json'].join(', ')} file`);
   }
-  const source = readFileSync(found.filepath, 'utf8');
-  let config = found.config;
-  // cosmiconfig treats an empty export as "no config"; a function export receives the env.
-  if (typeof config === 'function') {
-    try {
-      config = await (config as (e: ConfigEnv) => unknown)(env);
-    } catch (err) {
-      throw loadError(err, found.filepath);
-    }
-  }
-  return { config, filepath: found.filepath, source };
-}
-
-function loadError(err: unknown, file: string): KilnError {
-  if (isKilnError(err)) return err;
-  const e = err as { message?: string; stack?: string } | undefined;
-  const text = e?.message ?? String(err);
-  const message = text.split('\n')[0]!.trim();
-  const loc = locateError(text, file) ?? locateError(e?.stack, file);
-  const d = diagnostic('KILN_E_CONFIG_LOAD', [], `loading ${file} failed: ${message}`, 'fix the error in the config file; kiln did not write anything');
-  return new KilnError([loc ? { ...d, loc } : d]);
-}
-
-/** The first `file:line:column` naming the config or a local module it imports (not kiln, not node_modules). */
-function locateError(text: string | undefined, file: string): { file: string; line: number; column: number } | undefined {
-  if (!text) return undefined;
-  const re = /(?:file:\/\/)?(\/[^\s:()]+\.(?:ts|mts|cts|js|mjs|cjs|json)):(\d+):(\d+)/g;
-  const kilnRoot = dirname(dirname(kilnEntry()));
-  for (const m of text.matchAll(re)) {
-    const f = m[1]!;
-    if (f.includes('/node_modules/') || (f.startsWith(kilnRoot) && !file.startsWith(kilnRoot))) continue;
-    return { file: f, line: Number(m[2]), column: Number(m[3]) };
-  }
-  return undefined;
+  const result = await (options.sandbox ?? sharedSandbox()).evaluate(filepath, env, options.timeoutMs ?? DEFAULT_CONFIG_TIMEOUT_MS);
+  if (!result.ok) throw new KilnError(result.diagnostics);
+  // Read after the evaluation, as the worker read it (for locating diagnostics).
+  const source = readText(filepath, 'the config');
+  return { config: decodeConfig(result.config), filepath, source };
 }

@@ -33,3 +33,28 @@ export function withLocations(diags: readonly Diagnostic[], source: string, file
     return loc ? { ...d, loc } : d;
   });
 }
+
+/**
+ * A few lines of source around a position, with a caret under its column (for the human-readable output):
+ *
+ * ```
+ *    |
+ * 10 |   device: 'xc7s15',
+ * 11 |   clockMHz: 100
+ *    |                ^
+ * ```
+ */
+export function codeFrame(source: string, line: number, column: number, before = 2): string {
+  const lines = source.split('\n');
+  const at = lines[line - 1];
+  if (at === undefined) return '';
+  const first = Math.max(1, line - before);
+  const width = String(line).length;
+  const clip = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}...` : text).replace(/\r$/, '');
+  const out = [`${' '.repeat(width)} |`];
+  for (let n = first; n <= line; n++) out.push(`${String(n).padStart(width)} | ${clip(lines[n - 1]!)}`.trimEnd());
+  // Keep tabs under tabs, so the caret lines up whatever the tab width.
+  const lead = [...at.slice(0, Math.max(0, Math.min(column - 1, 160)))].map((c) => (c === '\t' ? '\t' : ' ')).join('');
+  out.push(`${' '.repeat(width)} | ${lead}^`);
+  return out.join('\n');
+}

@@ -8,8 +8,9 @@
  * therefore refused with FullTransformNeeded, and the loader loads the config again with jiti's own Babel
  * transform (src/dsl/load.ts), so every config that loaded before still loads, with the same errors.
  */
-import { createRequire } from 'node:module';
+import { createRequire, type SourceMapPayload } from 'node:module';
 import type { TransformOptions, TransformResult } from 'jiti';
+import { inlineSourceMap, recordSourceMap } from './source-positions.js';
 
 type Sucrase = typeof import('sucrase');
 let sucrase: Sucrase | undefined;
@@ -33,21 +34,46 @@ export function isFullTransformNeeded(err: unknown): err is FullTransformNeeded 
 // the slower transform.
 const NEEDS_BABEL = /\bimport\s*(?:\.\s*meta\b|\()/;
 
+/** sucrase is CommonJS, loaded on first use (or ahead of it, by the config worker while it starts). */
+export function loadSucrase(): Sucrase {
+  return (sucrase ??= createRequire(import.meta.url)('sucrase') as Sucrase);
+}
+
 /** jiti `transform` option: sucrase for plain TypeScript/ESM modules, FullTransformNeeded for the rest. */
 export function fastTransform(opts: TransformOptions): TransformResult {
   if (opts.jsx) throw new FullTransformNeeded(opts.filename, 'JSX');
   if (NEEDS_BABEL.test(opts.source)) throw new FullTransformNeeded(opts.filename, 'import.meta or dynamic import()');
-  // sucrase is CommonJS; loaded on first use so commands that load no config never pay for it.
-  sucrase ??= createRequire(import.meta.url)('sucrase') as Sucrase;
+  loadSucrase();
   try {
-    const { code } = sucrase.transform(opts.source, {
+    const options: import('sucrase').Options = {
       transforms: opts.ts ? ['typescript', 'imports'] : ['imports'],
       ...(opts.filename !== undefined ? { filePath: opts.filename } : {}),
       // Node 20 runs modern syntax natively: only types and module syntax are rewritten.
       disableESTransforms: true,
-    });
+    };
+    const { code } = loadSucrase().transform(opts.source, options);
+    // Lines are kept; columns move (a prologue on line 1, rewritten imported names), so errors are mapped back,
+    // with a map computed only when an error needs it (the same transform again, with a map: ~1 ms a module).
+    const { filename, source } = opts;
+    if (filename !== undefined) {
+      recordSourceMap(filename, () => loadSucrase().transform(source, { ...options, sourceMapOptions: { compiledFilename: filename } }).sourceMap as SourceMapPayload | undefined, opts.async === true);
+    }
     return { code };
   } catch (err) {
     throw new FullTransformNeeded(opts.filename, `sucrase: ${(err as Error).message}`);
   }
+}
+
+/**
+ * jiti's own (Babel) transform, wrapped to record each module's source map. `babel` is jiti's default
+ * transform (`createJiti(…).options.transform`); jiti asks it for inline maps when created with
+ * `sourceMaps: true`.
+ */
+export function recordingTransform(babel: (opts: TransformOptions) => TransformResult): (opts: TransformOptions) => TransformResult {
+  return (opts) => {
+    const result = babel(opts);
+    const map = opts.filename !== undefined && !result.error ? inlineSourceMap(result.code) : undefined;
+    if (map) recordSourceMap(opts.filename!, map, opts.async === true);
+    return result;
+  };
 }

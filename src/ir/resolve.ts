@@ -30,6 +30,7 @@ import {
 } from '../dsl/index.js';
 import { ENGINES } from '../engines/index.js';
 import { KINDS, type DimsMap, type KindNode, type Setting, type SpecOf } from '../kinds/index.js';
+import { entityNameClashes } from './names.js';
 import {
   IR_VERSION,
   type LayerInput,
@@ -63,6 +64,7 @@ export function resolveDesign(config: unknown): ResolvedDesign {
       else diags.push(diagnostic('KILN_E_CONFIG_LOAD', ['model'], `the model recipe threw: ${(err as Error)?.message ?? String(err)}`));
     }
   }
+  if (spec) diags.push(...entityNameClashes(spec));
   const device = checkDevice(c.device, diags);
   const clockMHz = checkClock(c.clockMHz, diags);
   const budget = checkBudget(c.budget, diags);

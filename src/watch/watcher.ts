@@ -1,19 +1,24 @@
 /**
  * The watch loop: build once, then watch the config, the local modules it imports (transitively) and the data
  * files it names; on a change (debounced), reload the config fresh, rebuild only the units that changed
- * (keeping the previous build's derived state in memory), and report. A config that throws or fails
- * validation is reported and the last good build stays in place; a change that lands during a build sets a
- * rerun flag. The output folder's lock is held for the whole session. Progress is a typed event stream.
+ * (keeping the previous build's derived state in memory), and report. A config that throws, fails validation
+ * or does not finish evaluating within its time limit is reported and the last good build stays in place; a
+ * change that lands during a build sets a rerun flag. The output folder's lock is held for the whole session,
+ * and the config is evaluated in one long-lived config worker (src/dsl/sandbox.ts), replaced only after it
+ * timed out or crashed. Progress is a typed event stream.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildProject, type BuildCache, type BuildResult } from '../build/pipeline.js';
-import { isKilnError, KilnError, type Diagnostic } from '../dsl/diagnostics.js';
-import { CONFIG_FILES, MODULE_NAME } from '../dsl/load.js';
+import { checkOutputFolder } from '../build/out-dir.js';
+import { isKilnError, type Diagnostic } from '../dsl/diagnostics.js';
+import { findConfigFile } from '../dsl/load.js';
+import { ConfigSandbox } from '../dsl/sandbox.js';
 import type { TestbenchEntry } from '../emitters/vhdl/index.js';
 import { simulate, type SimResult } from '../toolchain/simulate.js';
 import { scanDependencies, type ConfigDependencies } from './deps.js';
+import { FolderWatch } from './folders.js';
 import { acquireLock, type BuildLock } from '../build/lock.js';
 import { KILN_DIR } from '../build/manifest.js';
 import { TOP_UNIT } from '../build/units.js';
@@ -26,6 +31,8 @@ export type WatchEvent =
   | { type: 'build-error'; initial: boolean; changed: string[]; diagnostics: readonly Diagnostic[]; internal?: string; ms: number }
   /** The watched set: the config, its local modules, its data files (and paths awaited by unresolved imports). */
   | { type: 'watching'; config: string; modules: string[]; data: string[]; awaiting: string[]; first: boolean }
+  /** Something the user should know that does not stop watching (a folder that cannot be watched). */
+  | { type: 'warning'; message: string }
   | { type: 'sim-start'; testbenches: TestbenchEntry[] }
   | { type: 'sim-result'; result: SimResult; done: number; total: number }
   | { type: 'sim-end'; results: SimResult[] }
@@ -35,19 +42,23 @@ export interface WatchOptions {
   configPath?: string;
   cwd?: string;
   outDir?: string;
-  /**
-   * Quiet period after the last change before rebuilding (default 60 ms, at least 55: chokidar drops a file's
-   * repeated change events within 50 ms, so the build must read the files after that window).
-   */
+  /** Quiet period after the last change before rebuilding (default 60 ms): an editor's save may take several writes. */
   debounceMs?: number;
+  /**
+   * Interval of the safety net (default 1000 ms; 0: off): the watched files' fingerprints are compared with those
+   * the last build read, so a change whose event was lost (a network file system, no inotify watches left) is
+   * still built.
+   */
+  pollMs?: number;
+  /** Limit for evaluating the config on each reload (`--config-timeout`); default 10 s. */
+  configTimeoutMs?: number;
+  /** Build into a non-empty folder that holds no earlier kiln build, and rebuild everything first (`--force`). */
+  force?: boolean;
   /** Re-run GHDL for the testbenches of the rebuilt units (the model's when the top level changed). */
   sim?: boolean;
   jobs?: number;
   onEvent: (event: WatchEvent) => void;
 }
-
-/** chokidar throttles a path's change events to one per 50 ms. */
-const MIN_DEBOUNCE_MS = 55;
 
 /** What identifies a file's state cheaply (a missing file is a state too). */
 function fingerprints(paths: Iterable<string>): Map<string, string> {
@@ -55,7 +66,7 @@ function fingerprints(paths: Iterable<string>): Map<string, string> {
   for (const p of paths) {
     try {
       const s = statSync(p);
-      out.set(p, `${s.ino}:${s.size}:${s.mtimeMs}`);
+      out.set(p, `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`);
     } catch {
       out.set(p, 'missing');
     }
@@ -70,31 +81,13 @@ export interface Watcher {
   readonly ready: Promise<void>;
   /** The last successful build. */
   readonly last: () => BuildResult | undefined;
-  /** Stops watching, waits for a running build, releases the lock. */
+  /**
+   * Resolves once no build is running or due and the watched files are as the last build read them (tests and
+   * benchmarks wait for it; it never resolves while a change goes unnoticed).
+   */
+  idle(): Promise<void>;
+  /** Stops watching, cancels a config evaluation in progress, waits for a running build, releases the lock. */
   close(): Promise<void>;
-}
-
-/** Finds the config the way the loader's search does (config files, then package.json's "fpga" key, up to the project root). */
-export function locateConfig(cwd: string, configPath?: string): string {
-  if (configPath !== undefined) {
-    const p = resolve(cwd, configPath);
-    if (!existsSync(p)) throw new KilnError([{ code: 'KILN_E_CONFIG_NOT_FOUND', severity: 'error', path: [], message: `config file not found: ${p}`, hint: '--config takes a path to fpga.config.ts (or .mts/.js/.mjs/.json)' }]);
-    return p;
-  }
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    for (const name of CONFIG_FILES) if (existsSync(join(dir, name))) return join(dir, name);
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as Record<string, unknown>)[MODULE_NAME] !== undefined) return pkg;
-      } catch {
-        /* not ours to judge here; the loader reports it */
-      }
-      break;
-    }
-    if (dirname(dir) === dir) break;
-  }
-  throw new KilnError([{ code: 'KILN_E_CONFIG_NOT_FOUND', severity: 'error', path: [], message: `no ${CONFIG_FILES.join(', ')} or "fpga" key in package.json found from ${cwd} up to the project root`, hint: 'create fpga.config.ts or pass --config PATH' }]);
 }
 
 /** The testbenches to re-run after a build: those of rebuilt layers, plus the whole model's when the top level changed. */
@@ -103,104 +96,62 @@ export function testbenchesToSimulate(result: BuildResult): TestbenchEntry[] {
   return result.testbenches.filter((t) => (t.kind === 'model' ? rebuilt.has(TOP_UNIT) : rebuilt.has(t.unit)));
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export async function startWatch(options: WatchOptions): Promise<Watcher> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const config = locateConfig(cwd, options.configPath);
+  const config = findConfigFile(cwd, options.configPath);
   const outDir = options.outDir !== undefined ? resolve(cwd, options.outDir) : resolve(dirname(config), 'build');
-  const debounceMs = Math.max(MIN_DEBOUNCE_MS, options.debounceMs ?? 60);
+  const debounceMs = Math.max(1, options.debounceMs ?? 60);
+  const pollMs = options.pollMs ?? 1000;
   const emit = options.onEvent;
-
-  let chokidar: typeof import('chokidar');
-  try {
-    chokidar = await import('chokidar');
-  } catch (err) {
-    throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: `kiln watch needs the chokidar package: ${(err as Error).message}`, hint: 'npm install chokidar@^5' }]);
-  }
 
   const outExisted = existsSync(outDir);
   const kilnExisted = existsSync(join(outDir, KILN_DIR));
+  checkOutputFolder(outDir, { force: options.force === true, cwd });
   const lock: BuildLock = await acquireLock(outDir, 'watch', cwd);
   const onExit = () => lock.releaseSync();
   process.once('exit', onExit);
+  // One worker for the session: a reload is a message to it, not a new thread.
+  const sandbox = new ConfigSandbox({ keepWarm: true });
+  sandbox.warm();
 
   let cache: BuildCache | undefined;
   let last: BuildResult | undefined;
-  let watched = new Set<string>();
   let closed = false;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let pending = new Set<string>();
   let lastChange = 0;
   let firstWatching = true;
+  /** The inputs as the last build found them when it started (what it read, or newer). */
+  let seen = new Map<string, string>();
 
-  // Two watchers: existing files (the config, its modules and data files), and the folders where awaited files
-  // (an import that does not resolve yet, a deleted config) would appear: chokidar reports a file that does not
-  // exist yet only late, but a folder's new entries at once.
-  let files: import('chokidar').FSWatcher | undefined;
-  let folders: import('chokidar').FSWatcher | undefined;
-  let watchedFolders = new Set<string>();
-  let awaited = new Set<string>();
+  const folders = new FolderWatch({ onChange: (p) => schedule(p), onProblem: (message) => emit({ type: 'warning', message }) });
 
-  const onError = (err: unknown) => emit({ type: 'build-error', initial: false, changed: [], diagnostics: [], internal: `file watcher: ${(err as Error).message}`, ms: 0 });
-  const start = async (paths: Set<string>, opts: { depth?: number }, on: (event: string, path: string) => void) => {
-    const w = chokidar.watch([...paths], { ignoreInitial: true, persistent: true, ...opts });
-    w.on('all', on).on('error', onError);
-    await new Promise<void>((r) => w.once('ready', () => r()));
-    return w;
-  };
-  const sync = (w: import('chokidar').FSWatcher, before: Set<string>, after: Set<string>) => {
-    const remove = [...before].filter((p) => !after.has(p));
-    const add = [...after].filter((p) => !before.has(p));
-    if (remove.length > 0) w.unwatch(remove);
-    if (add.length > 0) w.add(add);
-  };
-  /** Nearest existing folder of a path. */
-  const existingFolder = (p: string): string => {
-    let d = dirname(p);
-    while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
-    return d;
-  };
-
-  const updateWatched = async () => {
-    let deps: ConfigDependencies;
+  /** Files the build reads: the config and its dependencies, and the paths awaited by unresolved imports. */
+  const dependencies = (): ConfigDependencies => {
     try {
-      deps = scanDependencies(config);
+      return scanDependencies(config);
     } catch {
-      deps = { modules: [], data: [], missing: [] };
+      return { modules: [], data: [], missing: [] };
     }
+  };
+  const inputsOf = (deps: ConfigDependencies) => new Set([config, ...deps.modules, ...deps.data, ...deps.missing.flatMap((m) => m.candidates)]);
+
+  const updateWatched = () => {
+    const deps = dependencies();
     const awaiting = deps.missing.flatMap((m) => m.candidates);
     const present = [config, ...deps.modules, ...deps.data].filter((p) => existsSync(p));
-    awaited = new Set([...awaiting, ...(existsSync(config) ? [] : [config])]);
-    const nextFiles = new Set(present);
-    const nextFolders = new Set([...awaited].map(existingFolder));
-    if (!files) files = await start(nextFiles, {}, (event, path) => (event === 'add' || event === 'change' || event === 'unlink' ? schedule(path) : undefined));
-    else sync(files, watched, nextFiles);
-    const onFolder = (event: string, path: string) => {
-      const p = resolve(path);
-      if ((event === 'add' || event === 'addDir') && [...awaited].some((a) => a === p || a.startsWith(p + sep))) schedule(p);
-    };
-    if (!folders) {
-      if (nextFolders.size > 0) folders = await start(nextFolders, { depth: 0 }, onFolder);
-    } else sync(folders, watchedFolders, nextFolders);
-    watched = nextFiles;
-    watchedFolders = folders ? nextFolders : new Set();
-    emit({ type: 'watching', config, modules: deps.modules, data: deps.data, awaiting: [...awaited], first: firstWatching });
+    const awaited = [...awaiting, ...(existsSync(config) ? [] : [config])];
+    folders.set(present, awaited);
+    emit({ type: 'watching', config, modules: deps.modules, data: deps.data, awaiting: awaited, first: firstWatching });
     firstWatching = false;
   };
 
-  /** Files the build reads: the config and its dependencies (also before anything is watched). */
-  const inputs = () => {
-    try {
-      const d = scanDependencies(config);
-      return new Set([config, ...watched, ...d.modules, ...d.data, ...d.missing.flatMap((m) => m.candidates)]);
-    } catch {
-      return new Set([config, ...watched]);
-    }
-  };
-
-  const runBuild = async (initial: boolean, changed: string[]) => {
-    // Whatever changes from here on is built again, even if the watcher's events were throttled or missed.
-    const before = fingerprints(inputs());
+  const runBuild = async (initial: boolean, changed: string[], force: boolean) => {
+    // Whatever changes from here on is built again, even if its event was lost.
+    seen = fingerprints(inputsOf(dependencies()));
     emit({ type: 'build-start', initial, changed, config, outDir });
     const t0 = performance.now();
     let result: BuildResult | undefined;
@@ -211,21 +162,24 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
         ...(options.outDir !== undefined ? { outDir } : {}),
         command: 'watch',
         lock: false,
+        sandbox,
+        ...(options.configTimeoutMs !== undefined ? { configTimeoutMs: options.configTimeoutMs } : {}),
+        ...(force ? { force: true } : {}),
         ...(cache ? { cache } : {}),
       });
       cache = result.cache;
       last = result;
-      emit({ type: 'build-end', initial, changed, result, ms: performance.now() - t0 });
+      if (!closed) emit({ type: 'build-end', initial, changed, result, ms: performance.now() - t0 });
     } catch (err) {
-      if (isKilnError(err)) emit({ type: 'build-error', initial, changed, diagnostics: err.diagnostics, ms: performance.now() - t0 });
-      else emit({ type: 'build-error', initial, changed, diagnostics: [], internal: (err as Error)?.stack ?? String(err), ms: performance.now() - t0 });
+      // Stopping cancels a config evaluation in progress: that is not an error to report.
+      if (!closed) {
+        if (isKilnError(err)) emit({ type: 'build-error', initial, changed, diagnostics: err.diagnostics, ms: performance.now() - t0 });
+        else emit({ type: 'build-error', initial, changed, diagnostics: [], internal: (err as Error)?.stack ?? String(err), ms: performance.now() - t0 });
+      }
     }
-    if (!closed) await updateWatched();
-    for (const [path, state] of fingerprints(before.keys())) {
-      if (state === before.get(path)) continue;
-      pending.add(path);
-      lastChange = performance.now();
-    }
+    if (closed) return;
+    updateWatched();
+    noticeChanges();
     if (result && options.sim && !closed) {
       const selected = testbenchesToSimulate(result);
       if (selected.length > 0) {
@@ -240,18 +194,33 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
     }
   };
 
+  /** Inputs whose fingerprint differs from what the last build saw: built next, whether or not an event came. */
+  const noticeChanges = (): boolean => {
+    let any = false;
+    for (const [path, state] of fingerprints(seen.keys())) {
+      if (state === seen.get(path)) continue;
+      pending.add(path);
+      lastChange = performance.now();
+      any = true;
+    }
+    return any;
+  };
+
   const drain = async () => {
     while (!closed && pending.size > 0) {
-      // Also between builds: read the files only after a quiet period (see debounceMs).
+      // Read the files only after a quiet period (see debounceMs), also between builds.
       const quiet = lastChange + debounceMs - performance.now();
       if (quiet > 0) {
-        await new Promise((r) => setTimeout(r, quiet));
+        await sleep(quiet);
         continue;
       }
       const changed = [...pending].sort();
       pending = new Set();
-      await runBuild(false, changed);
+      await runBuild(false, changed, false);
     }
+  };
+  const startDrain = () => {
+    if (!running && !closed) running = drain().finally(() => (running = undefined));
   };
 
   const schedule = (path: string) => {
@@ -262,16 +231,26 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
     timer = setTimeout(() => {
       timer = undefined;
       // A change during a build only marks a rerun: the loop picks it up when the build ends.
-      if (!running) running = drain().finally(() => (running = undefined));
+      startDrain();
     }, debounceMs);
   };
 
+  // The safety net: folders that were replaced are watched again, and lost events are made up for.
+  const poll =
+    pollMs > 0
+      ? setInterval(() => {
+          if (closed || running || timer) return;
+          folders.check();
+          if (noticeChanges()) startDrain();
+        }, pollMs).unref()
+      : undefined;
+
   const ready = (async () => {
-    running = runBuild(true, []);
+    running = runBuild(true, [], options.force === true);
     await running;
     running = undefined;
     // Changes seen during the first build.
-    if (pending.size > 0 && !closed) running = drain().finally(() => (running = undefined));
+    if (pending.size > 0) startDrain();
   })();
 
   return {
@@ -279,14 +258,26 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
     outDir,
     ready,
     last: () => last,
+    async idle() {
+      await ready;
+      for (;;) {
+        if (closed) return;
+        if (running) await running;
+        else if (timer || pending.size > 0) await sleep(5);
+        else if ([...fingerprints(seen.keys())].every(([p, state]) => seen.get(p) === state)) return;
+        else await sleep(5);
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      folders.close();
+      // Ends a config evaluation in progress (a config that loops would otherwise hold the build up to its limit).
+      await sandbox.close();
       await ready.catch(() => undefined);
       await running?.catch(() => undefined);
-      await files?.close();
-      await folders?.close();
       await lock.release();
       process.removeListener('exit', onExit);
       if (!outExisted || !kilnExisted) {

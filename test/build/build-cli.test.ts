@@ -59,7 +59,7 @@ describe('kiln build (incremental)', () => {
     const dir = project({ 'fpga.config.ts': config() });
     const help = await kiln(['watch', '--help'], dir);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/Usage: kiln watch \[--config PATH\] \[--out DIR\] \[--sim\] \[--jobs N\]/);
+    expect(help.stdout).toMatch(/Usage: kiln watch \[--config PATH\] \[--config-timeout SECONDS\] \[--out DIR\] \[--force\] \[--sim\] \[--jobs N\]/);
     expect((await kiln(['--help'], dir)).stdout).toMatch(/\n {2}watch +build, then rebuild only the layers that changed/);
     const jobs = await kiln(['watch', '--jobs', '0'], dir);
     expect(jobs.code).toBe(2);

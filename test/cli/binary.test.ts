@@ -75,6 +75,16 @@ describe('kiln binary', () => {
     expect(existsSync(join(dir, 'build'))).toBe(false);
   });
 
+  it('what a config prints goes to stderr, all of it; --json stdout stays one document', () => {
+    const dir = project({
+      'fpga.config.ts': `import { defineConfig, transformer } from 'kiln-fpga';\nconsole.log('one');\nconsole.info('two');\nprocess.stdout.write('three\\n');\nexport default defineConfig({ device: 'xc7s15', model: transformer({ window: 8, inputFeatures: 2, dModel: 8 }) });\n`,
+    });
+    const r = run(['estimate', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).schema).toBe('kiln-report');
+    expect(r.stderr).toMatch(/^one\ntwo\nthree\n/);
+  });
+
   it('prints help for kiln and for each command, and the version', () => {
     const main = run(['--help'], ROOT);
     expect(main.code).toBe(0);

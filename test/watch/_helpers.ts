@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
 import { compileProject } from '../../src/build/index.js';
+import type { WatchEvent } from '../../src/watch/watcher.js';
 import { configSource } from '../helpers.js';
 
 /** A small transformer on a roomy device (auto placement has blocks to spare): builds in tens of milliseconds. */
@@ -61,3 +62,43 @@ export async function expectSameAsFullBuild(projectDir: string, outDir: string):
 
 /** Unit ids of a build's rebuilt list. */
 export const rebuiltIds = (r: { build: { rebuilt: { unit: string }[] } }) => r.build.rebuilt.map((u) => u.unit);
+
+/** Collects a watcher's events; `next` waits (generously) for the first unseen event of the given types. */
+export class Events {
+  readonly all: WatchEvent[] = [];
+  #seen = 0;
+  #wake: (() => void) | undefined;
+  push = (e: WatchEvent) => {
+    this.all.push(e);
+    this.#wake?.();
+  };
+  async next<T extends WatchEvent['type']>(type: T | T[], timeoutMs = 30_000): Promise<Extract<WatchEvent, { type: T }>> {
+    const types: string[] = Array.isArray(type) ? type : [type];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.all.findIndex((e, k) => k >= this.#seen && types.includes(e.type));
+      if (i >= 0) {
+        this.#seen = i + 1;
+        return this.all[i] as Extract<WatchEvent, { type: T }>;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${types.join('/')} event within ${timeoutMs} ms; got: ${this.all.map((e) => e.type).join(', ')}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.#wake = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+    }
+  }
+  /** Marks every event so far as seen: next() waits for a later one. */
+  skipAll(): void {
+    this.#seen = this.all.length;
+  }
+  /** The outcome of the next build: its end or its error. */
+  build() {
+    return this.next(['build-end', 'build-error']);
+  }
+}
+

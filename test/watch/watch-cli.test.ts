@@ -142,4 +142,32 @@ describe('kiln watch (binary)', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
   }, 120_000);
+
+  it('Ctrl-C while a looping config is being evaluated stops it at once (exit 0) and removes the lock', async () => {
+    const dir = project({
+      'dims.ts': 'export const dims = { window: 6, inputFeatures: 3, dModel: 8, ffnDim: 16 } as const;\n',
+      'fpga.config.ts': configText(''),
+    });
+    // An hour's limit: the process can only exit in time if Ctrl-C does not wait for the evaluation.
+    const kiln = new Kiln(['watch', '--config-timeout', '3600'], dir);
+    running.push(kiln);
+    await kiln.waitFor(/press Ctrl-C to stop\n/);
+    writeFileSync(join(dir, 'fpga.config.ts'), `import { defineConfig } from 'kiln-fpga';\nexport default defineConfig(() => {\n  for (;;) {}\n});\n`);
+    await kiln.waitFor(/\] fpga\.config\.ts changed\n/);
+    kiln.child.kill('SIGINT');
+    expect(await kiln.exited).toBe(0);
+    expect(kiln.output).toMatch(/kiln watch: stopped\n$/);
+    expect(existsSync(join(dir, 'build', '.kiln', 'lock'))).toBe(false);
+  }, 120_000);
+
+  it('Ctrl-C during the first build of a config that never settles stops it too', async () => {
+    const dir = project({ 'fpga.config.ts': `export default new Promise(() => {});\n` });
+    const kiln = new Kiln(['watch', '--config-timeout', '3600'], dir);
+    running.push(kiln);
+    await kiln.waitFor(/kiln watch: building fpga\.config\.ts into build\/\n/);
+    expect(existsSync(join(dir, 'build', '.kiln', 'lock'))).toBe(true);
+    kiln.child.kill('SIGINT');
+    expect(await kiln.exited).toBe(0);
+    expect(existsSync(join(dir, 'build'))).toBe(false);
+  }, 120_000);
 });

@@ -3,51 +3,14 @@
  * or fail validation with the last good build in place, follows imported helper modules (also ones added
  * later or created after the config), reruns when a change lands mid-build, and holds the lock.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build/index.js';
 import { isKilnError } from '../../src/dsl/diagnostics.js';
 import { startWatch, type WatchEvent, type Watcher } from '../../src/watch/watcher.js';
 import { configSource, project } from '../helpers.js';
-import { config, diffSnapshots, rebuiltIds, snapshot, SMALL_MODEL } from './_helpers.js';
-
-const TIMEOUT = 30_000;
-
-/** Collects a watcher's events; `next` waits (generously) for the first unseen event of the given types. */
-class Events {
-  readonly all: WatchEvent[] = [];
-  #seen = 0;
-  #wake: (() => void) | undefined;
-  push = (e: WatchEvent) => {
-    this.all.push(e);
-    this.#wake?.();
-  };
-  async next<T extends WatchEvent['type']>(type: T | T[], timeoutMs = TIMEOUT): Promise<Extract<WatchEvent, { type: T }>> {
-    const types: string[] = Array.isArray(type) ? type : [type];
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const i = this.all.findIndex((e, k) => k >= this.#seen && types.includes(e.type));
-      if (i >= 0) {
-        this.#seen = i + 1;
-        return this.all[i] as Extract<WatchEvent, { type: T }>;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${types.join('/')} event within ${timeoutMs} ms; got: ${this.all.map((e) => e.type).join(', ')}`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.#wake = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-    }
-  }
-  /** The outcome of the next build: its end or its error. */
-  build() {
-    return this.next(['build-end', 'build-error']);
-  }
-}
+import { config, diffSnapshots, Events, rebuiltIds, snapshot, SMALL_MODEL } from './_helpers.js';
 
 const watchers: Watcher[] = [];
 afterEach(async () => {
@@ -176,5 +139,51 @@ describe('kiln watch (in-process)', () => {
     writeFileSync(join(dir, 'fpga.config.ts'), config(`layers: { pool: { outputBits: 4 } }`, SMALL_MODEL));
     const back = ended(await events.build());
     expect(rebuiltIds(back.result)).toContain('pool');
+  });
+});
+
+describe('kiln watch and configs that do not finish', () => {
+  const LOOP = `while (true) {}\nexport default {};\n`;
+
+  it('a save of a looping config is an error after the limit; a later save is built; close releases the lock', async () => {
+    const dir = project({ 'fpga.config.ts': config() });
+    const events = new Events();
+    const w = await startWatch({ cwd: dir, onEvent: events.push, debounceMs: 30, configTimeoutMs: 1000 });
+    watchers.push(w);
+    await w.ready;
+    expect(ended(await events.build()).result.build.full).toBe(true);
+
+    writeFileSync(join(dir, 'fpga.config.ts'), LOOP);
+    const stuck = await events.build();
+    expect(stuck.type).toBe('build-error');
+    if (stuck.type === 'build-error') {
+      expect(stuck.diagnostics.map((d) => d.code)).toEqual(['KILN_E_CONFIG_TIMEOUT']);
+      expect(stuck.diagnostics[0]!.message).toMatch(/fpga\.config\.ts did not finish within 1 s/);
+    }
+
+    // Saved while the looping config is being evaluated: built once the limit has stopped it.
+    writeFileSync(join(dir, 'fpga.config.ts'), LOOP.replace('{}', '{ }'));
+    await events.next('build-start');
+    writeFileSync(join(dir, 'fpga.config.ts'), config(`layers: { pool: { outputBits: 6 } }`));
+    let outcome = await events.build();
+    while (outcome.type === 'build-error') outcome = await events.build();
+    expect(ended(outcome).result.report.layers.find((l) => l.path === 'pool')!.outputBits).toBe(6);
+
+    await w.close();
+    expect(existsSync(join(dir, 'build', '.kiln', 'lock'))).toBe(false);
+  });
+
+  it('close() during the evaluation of a looping config returns at once (not after the limit) and releases the lock', async () => {
+    const dir = project({ 'fpga.config.ts': config() });
+    const events = new Events();
+    const w = await startWatch({ cwd: dir, onEvent: events.push, debounceMs: 30, configTimeoutMs: 3_600_000 });
+    watchers.push(w);
+    await events.build();
+    writeFileSync(join(dir, 'fpga.config.ts'), LOOP);
+    await events.next('build-start');
+    await w.close(); // with an hour's limit, this test would time out if close() waited for the evaluation
+    expect((await events.next('close')).type).toBe('close');
+    expect(events.all.filter((e) => e.type === 'build-error')).toEqual([]);
+    expect(existsSync(join(dir, 'build', '.kiln', 'lock'))).toBe(false);
   });
 });

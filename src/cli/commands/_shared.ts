@@ -1,6 +1,7 @@
 /** What every command shares: its shape, the I/O it writes to, exit codes and common option help. */
 import type { ParseArgsConfig } from 'node:util';
 import { KilnError } from '../../dsl/diagnostics.js';
+import { DEFAULT_CONFIG_TIMEOUT_MS } from '../../dsl/load.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -24,12 +25,16 @@ export interface Command {
 
 export const COMMON_OPTIONS = {
   config: { type: 'string', short: 'c' },
+  'config-timeout': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const CONFIG_HELP = `  -c, --config PATH   config file (default: search fpga.config.ts/.mts/.js/.mjs, then a "fpga" key
-                      in package.json, from the working directory up to the project root)`;
+                      in package.json, from the working directory up to the project root)
+      --config-timeout SECONDS
+                      time the config may take to evaluate (default ${DEFAULT_CONFIG_TIMEOUT_MS / 1000}); a config that
+                      loops or never settles is stopped then, exit 2`;
 export const JSON_HELP = '      --json          print the result as JSON on stdout; logs go to stderr';
 
 /** Exit 0 when the design fits its budget, 1 (naming the resources) when it does not. */
@@ -47,12 +52,27 @@ export const TOOL_OPTIONS = {
   jobs: { type: 'string', short: 'j' },
 } as const satisfies ParseArgsConfig['options'];
 
+/** `--config PATH` and `--config-timeout SECONDS` as options of the build pipeline. */
+export function configOptions(values: OptionValues): { configPath?: string; configTimeoutMs?: number } {
+  const out: { configPath?: string; configTimeoutMs?: number } = {};
+  if (typeof values.config === 'string') out.configPath = values.config;
+  const timeout = values['config-timeout'];
+  if (timeout !== undefined) {
+    const seconds = typeof timeout === 'string' && timeout.trim() !== '' ? Number(timeout) : NaN;
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--config-timeout must be a positive number of seconds, got ${JSON.stringify(timeout)}`, hint: `e.g. --config-timeout 30 (default ${DEFAULT_CONFIG_TIMEOUT_MS / 1000})` }]);
+    }
+    out.configTimeoutMs = seconds * 1000;
+  }
+  return out;
+}
+
 /** `--jobs N`: a positive integer, or undefined for one job per core. */
 export function parseJobs(values: OptionValues): number | undefined {
   if (values.jobs === undefined) return undefined;
   const jobs = Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) {
-    throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--jobs'], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
+    throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
   }
   return jobs;
 }

@@ -2,11 +2,11 @@ import { relative } from 'node:path';
 import { buildProject } from '../../build/index.js';
 import { renderConsoleTable } from '../../emitters/report.js';
 import { formatBuildSummary } from '../../build/summary.js';
-import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, type Command } from './_shared.js';
+import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, configOptions, type Command } from './_shared.js';
 
 export const build: Command = {
   summary: 'validate the config, estimate, write the reports, the VHDL and its testbenches (incrementally)',
-  usage: 'kiln build [--config PATH] [--out DIR] [--force] [--json]',
+  usage: 'kiln build [--config PATH] [--config-timeout SECONDS] [--out DIR] [--force] [--json]',
   details: `Writes report.json (schema: docs/report-schema.md) and report.md, the VHDL (vhdl/, compile order in
 vhdl/files.txt) and the self-checking testbenches with their vectors (sim/) into the output directory.
 Nothing is written when the config is invalid.
@@ -16,12 +16,15 @@ whole-model testbench (@model) and the reports (@reports) is a unit with a conte
 <out>/.kiln/manifest.json. Only units whose key changed are regenerated, only files whose content changed
 are rewritten, files of layers that no longer exist are removed; kiln build prints which units were
 rebuilt and why (see docs/incremental.md). A missing or damaged manifest means a full rebuild, with a
-warning. One build at a time per output directory (<out>/.kiln/lock).
+warning. One build at a time per output directory (<out>/.kiln/lock). kiln refuses to build into the
+filesystem root, your home folder, or a non-empty directory that holds no earlier kiln build (--force
+builds there anyway), and never deletes a file it did not write.
 
 Options:
 ${CONFIG_HELP}
   -o, --out DIR       output directory (default: build/ next to the config file)
-  -f, --force         rebuild and rewrite every unit
+  -f, --force         rebuild and rewrite every unit; also build into a non-empty directory that holds
+                      no earlier kiln build, the home folder or the filesystem root
 ${JSON_HELP}; adds "rebuilt" [{unit, reason}], "unchanged",
                       "removed", "full", "warnings" and "calibrated" (layers whose
                       float calibration this build computed) to the report
@@ -33,7 +36,7 @@ another build running into the same directory).`,
     const result = await buildProject({
       cwd: io.cwd,
       command: 'build',
-      ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
+      ...configOptions(values),
       ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
       ...(values.force === true ? { force: true } : {}),
     });

@@ -3,11 +3,11 @@ import { renderConsoleTable } from '../../emitters/report.js';
 import { buildProblemDiagnostics, buildProblems } from '../../ir/index.js';
 import { withLocations } from '../../dsl/locate.js';
 import { formatDiagnostic } from '../main.js';
-import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, type Command } from './_shared.js';
+import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, configOptions, type Command } from './_shared.js';
 
 export const estimate: Command = {
   summary: 'validate the config and print the resource and latency estimate (writes nothing)',
-  usage: 'kiln estimate [--config PATH] [--json]',
+  usage: 'kiln estimate [--config PATH] [--config-timeout SECONDS] [--json]',
   details: `Options:
 ${CONFIG_HELP}
 ${JSON_HELP}
@@ -15,7 +15,7 @@ ${JSON_HELP}
 Exit codes: 0 fits the device budget, 1 over budget, 2 configuration or usage error.`,
   options: { ...COMMON_OPTIONS },
   async run(values, io) {
-    const result = await compileProject({ cwd: io.cwd, command: 'estimate', hardware: false, ...(typeof values.config === 'string' ? { configPath: values.config } : {}) });
+    const result = await compileProject({ cwd: io.cwd, command: 'estimate', hardware: false, ...configOptions(values) });
     if (values.json) io.stdout(JSON.stringify(result.report, null, 2) + '\n');
     else io.stderr(renderConsoleTable(result.report));
     // What `kiln build` would refuse: the same messages, as warnings (the figures stay, marked as not buildable).

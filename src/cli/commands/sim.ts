@@ -3,11 +3,11 @@ import { formatCount } from '../../emitters/report.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { simulate, type SimResult } from '../../toolchain/simulate.js';
-import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command, type Io, type OptionValues } from './_shared.js';
+import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command, type Io, type OptionValues, configOptions } from './_shared.js';
 
 export const sim: Command = {
   summary: 'build, then run the generated self-checking testbenches in GHDL',
-  usage: 'kiln sim [--config PATH] [--out DIR] [--layer PATH] [--jobs N] [--json]',
+  usage: 'kiln sim [--config PATH] [--config-timeout SECONDS] [--out DIR] [--layer PATH] [--jobs N] [--json]',
   details: `Builds like 'kiln build', then simulates every layer's testbench (full-range random inputs) and the
 whole model's (the sample window), comparing every output with kiln's integer reference model and the
 measured cycles with the estimate.
@@ -35,7 +35,7 @@ async function runSim(values: OptionValues, io: Io): Promise<number> {
     cwd: io.cwd,
     command: 'sim',
     keepLock: true,
-    ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
+    ...configOptions(values),
     ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
   });
   try {

@@ -9,7 +9,7 @@ import { iverilogVersion } from '../../synth/verilog-tb.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { yosysAvailable, yosysVersion } from '../../toolchain/yosys.js';
 import { KILN_VERSION } from '../../version.js';
-import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command } from './_shared.js';
+import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, parseJobs, TOOL_OPTIONS, configOptions, type Command } from './_shared.js';
 
 function requireTools(): void {
   const missing = [
@@ -24,7 +24,7 @@ function requireTools(): void {
 
 export const synth: Command = {
   summary: 'build, then synthesize each layer and the top level with GHDL + yosys and compare with the estimate',
-  usage: 'kiln synth [--config PATH] [--out DIR] [--layer PATH] [--jobs N] [--json]',
+  usage: 'kiln synth [--config PATH] [--config-timeout SECONDS] [--out DIR] [--layer PATH] [--jobs N] [--json]',
   details: `Each layer entity alone and the whole top level go through GHDL (--synth --out=verilog), kiln's
 repairs of GHDL 2.0's Verilog (checked by simulating the repaired netlist of every layer on its reference
 vectors with Icarus Verilog), and yosys synth_xilinx -family xc7 (flattened, no IO buffers), with each
@@ -47,7 +47,7 @@ Exit codes: 0 every unit synthesized and its netlist matches the reference, 1 a 
       cwd: io.cwd,
       command: 'synth',
       keepLock: true,
-      ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
+      ...configOptions(values),
       ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
     });
     // Hold the output folder's lock until synthesis has read its files.

@@ -5,41 +5,50 @@ import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { formatBuildSummary } from '../../build/summary.js';
 import { startWatch, type WatchEvent } from '../../watch/watcher.js';
 import { formatDiagnostic } from '../main.js';
-import { COMMON_OPTIONS, CONFIG_HELP, EXIT_OK, type Command, type Io, type OptionValues } from './_shared.js';
+import { COMMON_OPTIONS, CONFIG_HELP, configOptions, EXIT_OK, parseJobs, type Command, type Io, type OptionValues } from './_shared.js';
 
 export const watch: Command = {
   summary: 'build, then rebuild only the layers that changed on every save (Ctrl-C to stop)',
-  usage: 'kiln watch [--config PATH] [--out DIR] [--sim] [--jobs N]',
+  usage: 'kiln watch [--config PATH] [--config-timeout SECONDS] [--out DIR] [--force] [--sim] [--jobs N]',
   details: `Builds like 'kiln build', then watches the config, every local module it imports (transitively) and
 the data files it names. On a change it reloads the config, rebuilds only the units whose key changed
 (docs/incremental.md), and prints why each was rebuilt and the per-layer estimate delta with the fit
 against the device, e.g.
   encoder.0.ffn.fc1  LUT -120  BRAM18 -1  cycles +0
-A config that fails to load or validate prints its errors; the last good build stays in place and kiln
-keeps watching. kiln watch holds the output directory's lock (<out>/.kiln/lock) until it stops, so a
-'kiln build' or 'kiln sim' into the same directory is refused meanwhile.
+A config that fails to load or validate, or does not finish evaluating within --config-timeout, prints its
+errors; the last good build stays in place and kiln keeps watching. kiln watch holds the output directory's
+lock (<out>/.kiln/lock) until it stops, so a 'kiln build' or 'kiln sim' into the same directory is refused
+meanwhile. Ctrl-C stops it at once, also while a config is being evaluated.
 
 Options:
 ${CONFIG_HELP}
   -o, --out DIR       output directory (default: build/ next to the config file)
+  -f, --force         build into DIR even if it is not empty and holds no earlier kiln build, and rebuild
+                      every unit on the first build
       --sim           after each build, run in GHDL the testbenches of the rebuilt layers (and the whole
                       model's when the top level changed)
   -j, --jobs N        parallel simulations with --sim (default: number of cores)
 
-Exit codes: 0 stopped with Ctrl-C (SIGINT) or SIGTERM; 2 no config found, usage or I/O error (including
+Exit codes: 0 stopped with Ctrl-C (SIGINT) or SIGTERM (a second Ctrl-C while it finishes a build stops it
+at once, also with 0; the lock is released either way); 2 no config found, usage or I/O error (including
 another kiln building into the same directory), or --sim without GHDL.`,
-  options: { config: COMMON_OPTIONS.config, help: COMMON_OPTIONS.help, out: { type: 'string', short: 'o' }, sim: { type: 'boolean' }, jobs: { type: 'string', short: 'j' } },
+  options: {
+    config: COMMON_OPTIONS.config,
+    'config-timeout': COMMON_OPTIONS['config-timeout'],
+    help: COMMON_OPTIONS.help,
+    out: { type: 'string', short: 'o' },
+    force: { type: 'boolean', short: 'f' },
+    sim: { type: 'boolean' },
+    jobs: { type: 'string', short: 'j' },
+  },
   run: runWatch,
 };
 
 const clock = () => new Date().toTimeString().slice(0, 8);
 
 async function runWatch(values: OptionValues, io: Io): Promise<number> {
-  let jobs: number | undefined;
-  if (values.jobs !== undefined) {
-    jobs = Number(values.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--jobs'], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
-  }
+  const jobs = parseJobs(values);
+  const { configPath, configTimeoutMs } = configOptions(values);
   if (values.sim && !ghdlAvailable()) {
     throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: 'GHDL is not installed (or not on PATH); kiln watch --sim needs it', hint: 'apt-get install ghdl (Debian/Ubuntu), or set KILN_GHDL to its path' }]);
   }
@@ -80,27 +89,43 @@ async function runWatch(values: OptionValues, io: Io): Promise<number> {
         io.stderr(`${passed} of ${e.results.length} testbenches passed\n`);
         break;
       }
+      case 'warning':
+        io.stderr(`kiln watch: warning: ${e.message}\n`);
+        break;
       case 'close':
         io.stderr('kiln watch: stopped\n');
         break;
     }
   };
-  const w = await startWatch({
-    cwd: io.cwd,
-    ...(typeof values.config === 'string' ? { configPath: values.config } : {}),
-    ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
-    ...(values.sim === true ? { sim: true } : {}),
-    ...(jobs !== undefined ? { jobs } : {}),
-    onEvent,
-  });
-  return new Promise<number>((resolveExit) => {
-    // A second Ctrl-C while stopping ends the process the default way.
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void w.close().then(() => resolveExit(EXIT_OK));
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  // Ctrl-C and SIGTERM stop watching: at once while waiting or evaluating a config (the config worker is
+  // ended), after the build in progress otherwise; a second signal does not wait for that build (exit also
+  // releases the lock). A stop asked for is not an error: exit 0.
+  let stop: () => void = () => undefined;
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) process.exit(EXIT_OK);
+    stopping = true;
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  try {
+    const w = await startWatch({
+      cwd: io.cwd,
+      ...(configPath !== undefined ? { configPath } : {}),
+      ...(configTimeoutMs !== undefined ? { configTimeoutMs } : {}),
+      ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
+      ...(values.force === true ? { force: true } : {}),
+      ...(values.sim === true ? { sim: true } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
+      onEvent,
+    });
+    await stopped;
+    await w.close();
+    return EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
