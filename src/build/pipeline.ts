@@ -35,7 +35,7 @@ import { checkOutputFolder } from './out-dir.js';
 import { ioFailure } from '../util/io-error.js';
 import { KILN_DIR, MANIFEST_FILE, readManifest, removeManifest, writeManifest, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
 import { readQuantizeCache, writeQuantizeCache } from './calibration-store.js';
-import { planUnits, type UnitKind, type UnitPlan } from './units.js';
+import { planReports, planUnits, type UnitKind, type UnitPlan } from './units.js';
 
 export interface ProjectOptions {
   configPath?: string;
@@ -101,6 +101,11 @@ export interface BuildSummary {
   calibrated: string[];
   /** Milliseconds per stage (resolve includes the estimate and the report) and in total. */
   timings: Record<'load' | 'resolve' | 'quantize' | 'plan' | 'emit' | 'write' | 'total', number>;
+  /**
+   * Why no VHDL, testbenches or vectors were generated: the design is over budget and too large for kiln to
+   * generate here, so the build wrote its reports (and the verdict) only.
+   */
+  noHardware?: string;
 }
 
 /** What a build hands to the next one in the same process (watch mode). */
@@ -159,10 +164,17 @@ async function prepare(options: ProjectOptions): Promise<Prepared> {
   return { loaded, design, estimate, report, outDir, loadMs: t1 - t0, resolveMs: performance.now() - t1 };
 }
 
-/** Refuses, with one diagnostic per problem, a design that kiln cannot build (src/ir/capability.ts). */
-function requireBuildable(loaded: LoadedConfig, design: ResolvedDesign): void {
+/**
+ * Whether the build generates hardware (src/ir/capability.ts decides what kiln can build). A design kiln cannot
+ * express is refused (exit 2); one too large to generate here is refused when it fits its budget (exit 2, naming
+ * the size), and when it does not fit, the build writes its reports only (the verdict is "over budget", exit 1,
+ * given in seconds whatever the size): the reason is returned.
+ */
+function hardwareDecision(loaded: LoadedConfig, design: ResolvedDesign, estimate: Estimate): { hardware: true } | { hardware: false; reason: string } {
   const problems = buildProblems(design);
-  if (problems.length > 0) located(loaded, () => {
+  if (problems.length === 0) return { hardware: true };
+  if (!estimate.fits && problems.every((p) => p.sort === 'size')) return { hardware: false, reason: problems.map((p) => p.message).join('; ') };
+  return located(loaded, () => {
     throw new KilnError(buildProblemDiagnostics(problems, 'error'));
   });
 }
@@ -173,7 +185,7 @@ export async function compileProject(options: ProjectOptions = {}): Promise<Proj
   if (options.hardware === false) {
     return { loaded, design, estimate, report, outDir, artifacts: reportFiles(report), testbenches: [] };
   }
-  requireBuildable(loaded, design);
+  if (!hardwareDecision(loaded, design, estimate).hardware) return { loaded, design, estimate, report, outDir, artifacts: reportFiles(report), testbenches: [] };
   return located(loaded, () => {
     const model = quantizeModel(design);
     const testbenches = testbenchEntries(design, cyclesFrom(estimate));
@@ -254,25 +266,27 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   const start = performance.now();
   const cwd = resolve(options.cwd ?? process.cwd());
   const { loaded, design, estimate, report: estimatedReport, outDir, loadMs, resolveMs } = await prepare(options);
-  requireBuildable(loaded, design);
+  const decision = hardwareDecision(loaded, design, estimate);
   let report = estimatedReport;
 
   let t = performance.now();
   // Watch mode keeps the float calibration in memory; a new process starts from what the last build stored
   // (never with --force, which recomputes everything).
   const qcache = options.cache?.quantize ?? (options.force ? createQuantizeCache() : readQuantizeCache(outDir, generatorRevision()));
-  const { model, stats: quantizeStats } = located(loaded, () => quantizeWithStats(design, qcache));
-  const refCache = options.cache?.reference ?? model.testInputs.map(() => createReferenceCache());
+  const quantized = decision.hardware ? located(loaded, () => quantizeWithStats(design, qcache)) : undefined;
+  const model = quantized?.model;
+  const refCache = options.cache?.reference ?? (model?.testInputs ?? []).map(() => createReferenceCache());
   const quantizeMs = performance.now() - t;
 
   t = performance.now();
-  const testbenches = testbenchEntries(design, cyclesFrom(estimate));
-  let plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
+  const testbenches = model ? testbenchEntries(design, cyclesFrom(estimate)) : [];
+  const plansOf = (r: Report) => (model ? planUnits({ design, estimate, model, report: r, generator: generatorRevision(), testbenches }) : [planReports(r)]);
+  let plans = plansOf(report);
   // Where `kiln synth` measured a unit whose key is still the same, the reports show both figures.
   const synthesized = currentSynthesis(readSynthReport(readTextIfExists(join(outDir, SYNTH_REPORT))), plans, design.name);
   if (synthesized.size > 0) {
     report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized });
-    plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
+    plans = plansOf(report);
   }
   const planMs = performance.now() - t;
 
@@ -295,8 +309,9 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
     t = performance.now();
     const emitted = new Map<string, Map<string, string>>();
     located(loaded, () => {
-      const ctx = emitContext(design, model, report, testbenches, refCache);
-      for (const d of decisions) if (d.dirty) emitted.set(d.plan.id, emitUnit(d.plan, ctx));
+      // (A build without hardware plans the reports alone.)
+      const ctx = model ? emitContext(design, model, report, testbenches, refCache) : undefined;
+      for (const d of decisions) if (d.dirty) emitted.set(d.plan.id, ctx ? emitUnit(d.plan, ctx) : reportFiles(report));
     });
     const emitMs = performance.now() - t;
 
@@ -382,7 +397,8 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       written: sync.written.map((rel) => join(outDir, rel)),
       removed: sync.removed.map((rel) => join(outDir, rel)),
       delta: estimateDelta(before, design, estimate),
-      calibrated: quantizeStats.floatComputed,
+      calibrated: quantized?.stats.floatComputed ?? [],
+      ...(decision.hardware ? {} : { noHardware: decision.reason }),
       timings: { load: loadMs, resolve: resolveMs, quantize: quantizeMs, plan: planMs, emit: emitMs, write: writeMs, total: performance.now() - start },
     };
     const artifacts = new Map<string, string>();

@@ -182,19 +182,22 @@ export function planUnits(ctx: UnitContext): UnitPlan[] {
   for (const node of design.layers) modelFacets[`ref:${node.path}`] = arithmeticKey(node, model.layers.get(node.path)!);
   plans.push(plan(MODEL_UNIT, 'model', modelFacets, { ...designSummary, cycles: modelTb?.expectedCycles ?? null }));
 
+  plans.push(planReports(report));
+  return plans;
+}
+
+/** The @reports unit alone (a build that writes no hardware plans only it). */
+export function planReports(report: Report): UnitPlan {
   const { layers, ...head } = report;
   const reportFacets: Record<string, string> = { report: hashValue(head) };
   for (const row of layers) reportFacets[`row:${row.path}`] = hashValue(row);
-  plans.push(
-    plan(REPORTS_UNIT, 'reports', reportFacets, {
-      kiln: report.kiln,
-      config: report.config,
-      device: report.device.id,
-      budget: Object.values(report.budget).join('/'),
-      fits: report.fits,
-    }),
-  );
-  return plans;
+  return plan(REPORTS_UNIT, 'reports', reportFacets, {
+    kiln: report.kiln,
+    config: report.config,
+    device: report.device.id,
+    budget: Object.values(report.budget).join('/'),
+    fits: report.fits,
+  });
 }
 
 // ───────────────────────────── reasons ─────────────────────────────

@@ -55,6 +55,7 @@ another build running into the same directory).`,
             removed: b.removed.map(rel),
             warnings: b.warnings,
             calibrated: b.calibrated,
+            ...(b.noHardware ? { noHardware: b.noHardware } : {}),
           },
           null,
           2,
@@ -64,6 +65,7 @@ another build running into the same directory).`,
       io.stderr(renderConsoleTable(result.report));
     }
     io.stderr(formatBuildSummary(b, { cwd: io.cwd, outDir: result.outDir, delta: !values.json, files: false }).join('\n') + '\n');
+    if (b.noHardware) io.stderr(`kiln: no VHDL generated: the design is over budget, and ${b.noHardware.replace(/^the design is /, 'it is ')}\n`);
     io.stderr(`wrote ${result.written.length} files to ${rel(result.outDir) || '.'}/ (report.json, report.md${result.testbenches.length > 0 ? ', vhdl/, sim/' : ''})\n`);
     return fitExit(result.report.fits, result.report.over, io);
   },

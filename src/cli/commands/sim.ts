@@ -3,7 +3,7 @@ import { formatCount } from '../../emitters/report.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { simulate, type SimResult } from '../../toolchain/simulate.js';
-import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command, type Io, type OptionValues, configOptions } from './_shared.js';
+import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fitExit, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command, type Io, type OptionValues, configOptions } from './_shared.js';
 
 export const sim: Command = {
   summary: 'build, then run the generated self-checking testbenches in GHDL',
@@ -25,6 +25,9 @@ Exit codes: 0 all outputs and cycle counts match, 1 a mismatch, 2 configuration,
   run: runSim,
 };
 
+/** Simulated cycles per testbench beyond which kiln refuses to start it (minutes of GHDL even on its LLVM back end). */
+export const SIM_MAX_CYCLES = 20_000_000;
+
 async function runSim(values: OptionValues, io: Io): Promise<number> {
   const jobs = parseJobs(values);
   if (!ghdlAvailable()) {
@@ -39,6 +42,10 @@ async function runSim(values: OptionValues, io: Io): Promise<number> {
     ...(typeof values.out === 'string' ? { outDir: values.out } : {}),
   });
   try {
+    if (result.build.noHardware) {
+      io.stderr(`kiln: nothing to simulate: the design is over budget, and ${result.build.noHardware.replace(/^the design is /, 'it is ')}\n`);
+      return fitExit(result.report.fits, result.report.over, io);
+    }
     let selected = result.testbenches;
     if (typeof values.layer === 'string') {
       const want = values.layer;
@@ -51,6 +58,18 @@ async function runSim(values: OptionValues, io: Io): Promise<number> {
           : `no layer '${want}' with a testbench`;
         throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--layer'], message, hint: didYouMean(want, units) ?? `testbenches: ${units.join(', ')}` }]);
       }
+    }
+    const tooLong = selected.filter((t) => t.expectedCycles * t.windows > SIM_MAX_CYCLES);
+    if (tooLong.length > 0) {
+      throw new KilnError(
+        tooLong.map((t) => ({
+          code: 'KILN_E_UNSUPPORTED' as const,
+          severity: 'error' as const,
+          path: ['model'],
+          message: `the testbench '${t.unit}' would simulate ${t.windows > 1 ? `${t.windows} windows × ` : ''}${formatCount(t.expectedCycles)} cycles, more than kiln simulates here (${formatCount(SIM_MAX_CYCLES)})`,
+          hint: t.kind === 'model' ? 'simulate the layers alone with --layer PATH, or make the model smaller' : 'make the layer smaller',
+        })),
+      );
     }
     io.stderr(`simulating ${selected.length} testbench${selected.length === 1 ? '' : 'es'} with ${ghdlVersion()}\n`);
     const results = await simulate(selected, {

@@ -9,7 +9,7 @@ import { iverilogVersion } from '../../synth/verilog-tb.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { yosysAvailable, yosysVersion } from '../../toolchain/yosys.js';
 import { KILN_VERSION } from '../../version.js';
-import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, JSON_HELP, parseJobs, TOOL_OPTIONS, configOptions, type Command } from './_shared.js';
+import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fitExit, JSON_HELP, parseJobs, TOOL_OPTIONS, configOptions, type Command } from './_shared.js';
 
 function requireTools(): void {
   const missing = [
@@ -52,6 +52,10 @@ Exit codes: 0 every unit synthesized and its netlist matches the reference, 1 a 
     });
     // Hold the output folder's lock until synthesis has read its files.
     try {
+      if (result.build.noHardware) {
+        io.stderr(`kiln: nothing to synthesize: the design is over budget, and ${result.build.noHardware.replace(/^the design is /, 'it is ')}\n`);
+        return fitExit(result.report.fits, result.report.over, io);
+      }
       const design = result.design;
       const entityOf = new Map([...design.layers.map((l) => [l.path, l.name] as const), [design.name, design.name] as const]);
       let units: string[] | undefined;

@@ -1,0 +1,73 @@
+/**
+ * Bounded work: whatever its size, a config gets an answer in seconds. Over budget and too large for kiln to
+ * generate: the reports and exit 1, no VHDL; sim and synth of a design with no hardware say so. (A design that
+ * fits one of the supported devices and is still beyond the limits would be refused with exit 2, naming the size;
+ * none was found: the devices' capacities keep designs well inside them.) Each reproduction of issue 9 item 3.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildProblems, WORK_LIMITS } from '../../src/ir/capability.js';
+import { resolveDesign } from '../../src/ir/index.js';
+import { transformer } from '../../src/index.js';
+import { configSource, kiln, project } from '../helpers.js';
+
+const big = (options: string) => configSource(`{ device: 'xc7s15', model: transformer({ window: 24, inputFeatures: 7, dModel: 16, ${options} }) }`);
+
+describe('bounded work', () => {
+  for (const [what, options] of [
+    ['dModel 65536', 'dModel: 65536'],
+    ['window 100000', 'window: 100000'],
+    ['dModel 4096 with 8 encoder layers', 'dModel: 4096, encoderLayers: 8'],
+    ['dModel 1024', 'dModel: 1024'],
+  ] as const) {
+    it(`${what}: build writes the reports, no VHDL, and exits 1 in seconds`, async () => {
+      const dir = project({ 'fpga.config.mjs': big(options) });
+      const t0 = Date.now();
+      const r = await kiln(['build', '--json'], dir);
+      expect(r.code, r.stderr).toBe(1);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      const out = JSON.parse(r.stdout) as { fits: boolean; noHardware?: string; buildable: boolean };
+      expect(out.fits).toBe(false);
+      expect(out.buildable).toBe(false);
+      expect(out.noHardware).toMatch(/too large for kiln to generate and verify here: [\d,]+ (activations|parameter entries|cycles per inference) \(limit/);
+      expect(existsSync(join(dir, 'build', 'report.json'))).toBe(true);
+      expect(existsSync(join(dir, 'build', 'vhdl'))).toBe(false);
+      expect(r.stderr).not.toMatch(/internal error|KILN_E_INTERNAL/);
+    });
+  }
+
+  it('sim and synth of such a design say there is nothing to run, exit 1', async () => {
+    const dir = project({ 'fpga.config.mjs': big('dModel: 1024') });
+    for (const command of ['sim', 'synth']) {
+      const r = await kiln([command], dir);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`nothing to ${command === 'sim' ? 'simulate' : 'synthesize'}: the design is over budget, and it is too large`));
+    }
+  });
+
+  it('estimate names the size as a warning, at the model field, for any design beyond the limits', async () => {
+    const dir = project({ 'fpga.config.mjs': big('dModel: 1024') });
+    const r = await kiln(['estimate'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/warning\[KILN_W_NOT_BUILDABLE\]: model: the design is too large for kiln to generate and verify here: 12,630,273 parameter entries \(limit 1,000,000\), the most in 'encoder\.0\.ffn\.fc1' \(4,198,400\)/);
+  });
+
+  it('the limits are what the capability check applies', () => {
+    const d = resolveDesign({ device: 'xc7s15', model: transformer({ window: 24, inputFeatures: 7, dModel: 16 }) });
+    expect(buildProblems(d)).toEqual([]);
+    expect(WORK_LIMITS.activations).toBeGreaterThan(d.layers.reduce((n, l) => n + l.output.elements, 0));
+  });
+});
+
+describe('simulation bound', () => {
+  it('kiln sim refuses a whole-model testbench beyond what it simulates here, naming the size (exit 2); --layer still works', async () => {
+    const dir = project({ 'fpga.config.mjs': configSource(`{ device: 'xc7s100', model: transformer({ window: 24, inputFeatures: 7, dModel: 64 }) }`) });
+    const r = await kiln(['sim'], dir);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/the testbench 'transformer' would simulate 16 windows × 1,381,887 cycles, more than kiln simulates here \(20,000,000\)/);
+    expect(r.stderr).toMatch(/--layer PATH/);
+    const layer = await kiln(['sim', '--layer', 'pool'], dir);
+    expect(layer.code, layer.stderr).toBe(0);
+  }, 120_000);
+});
