@@ -18,11 +18,11 @@ import { loadConfig, type LoadedConfig } from '../dsl/load.js';
 import type { ConfigSandbox } from '../dsl/sandbox.js';
 import { withLocations } from '../dsl/locate.js';
 import type { ConfigEnv } from '../dsl/types.js';
-import { createReport, renderReportJson, renderReportMarkdown, type Report } from '../emitters/index.js';
+import { createReport, renderReportJson, renderReportMarkdown, type Report, type ReportInputs } from '../emitters/index.js';
 import { emitHardwareUnit, testbenchEntries, type HardwareContext, type TestbenchEntry } from '../emitters/vhdl/index.js';
 import { estimateDesign, type Estimate } from '../estimator/index.js';
 import { buildProblemDiagnostics, buildProblems, resolveDesign, type LayerNode, type ResolvedDesign } from '../ir/index.js';
-import { createQuantizeCache, createReferenceCache, quantizeModel, quantizeWithStats, runReference, type QuantizeCache, type ReferenceCache } from '../reference/index.js';
+import { createQuantizeCache, createReferenceCache, evaluate, quantizeWithStats, runReference, type QuantizeCache, type ReferenceCache } from '../reference/index.js';
 import type { QuantizedModel } from '../reference/types.js';
 import { readTextIfExists } from './write.js';
 import { KILN_VERSION } from '../version.js';
@@ -36,6 +36,7 @@ import { ioFailure } from '../util/io-error.js';
 import { KILN_DIR, MANIFEST_FILE, readManifest, removeManifest, writeManifest, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
 import { readQuantizeCache, writeQuantizeCache } from './calibration-store.js';
 import { planReports, planUnits, type UnitKind, type UnitPlan } from './units.js';
+import { loadInputs, type ModelInputs } from './inputs.js';
 
 export interface ProjectOptions {
   configPath?: string;
@@ -179,15 +180,42 @@ function hardwareDecision(loaded: LoadedConfig, design: ResolvedDesign, estimate
   });
 }
 
+export interface EvaluationResult extends ProjectResult {
+  /** The inputs the design was quantized with (weights, data). */
+  inputs: ModelInputs;
+}
+
+/**
+ * Loads, validates, reads the weights and the data, quantizes and scores the integer model on the test split
+ * (`kiln eval`); writes nothing and generates no hardware. The report carries the figures.
+ */
+export async function evaluateProject(options: ProjectOptions = {}): Promise<EvaluationResult> {
+  const prepared = await prepare(options);
+  const { loaded, design, estimate, outDir } = prepared;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  return located(loaded, () => {
+    const inputs = loadInputs(design, dirname(loaded.filepath), cwd);
+    const quantized = quantizeWithStats(design, createQuantizeCache(), inputs.sources);
+    const report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: prepared.report.config, inputs: reportInputs(design, inputs, quantized) });
+    return { loaded, design, estimate, report, outDir, artifacts: new Map(), quantized: quantized.model, testbenches: [], inputs };
+  });
+}
+
 /** Loads, validates, estimates and renders everything; writes nothing. Throws KilnError (with source locations) on bad input. */
 export async function compileProject(options: ProjectOptions = {}): Promise<ProjectResult> {
-  const { loaded, design, estimate, report, outDir } = await prepare(options);
+  const prepared = await prepare(options);
+  const { loaded, design, estimate, outDir } = prepared;
+  let report = prepared.report;
   if (options.hardware === false) {
     return { loaded, design, estimate, report, outDir, artifacts: reportFiles(report), testbenches: [] };
   }
   if (!hardwareDecision(loaded, design, estimate).hardware) return { loaded, design, estimate, report, outDir, artifacts: reportFiles(report), testbenches: [] };
+  const cwd = resolve(options.cwd ?? process.cwd());
   return located(loaded, () => {
-    const model = quantizeModel(design);
+    const inputs = loadInputs(design, dirname(loaded.filepath), cwd);
+    const quantized = quantizeWithStats(design, createQuantizeCache(), inputs.sources);
+    const model = quantized.model;
+    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: reportInputs(design, inputs, quantized) });
     const testbenches = testbenchEntries(design, cyclesFrom(estimate));
     const plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
     const artifacts = new Map<string, string>();
@@ -195,6 +223,30 @@ export async function compileProject(options: ProjectOptions = {}): Promise<Proj
     for (const p of plans) for (const [rel, text] of emitUnit(p, ctx)) artifacts.set(rel, text);
     return { loaded, design, estimate, report, outDir, artifacts, quantized: model, testbenches };
   });
+}
+
+/** What the reports say about the weights, the data and the accuracy of the quantized model. */
+function reportInputs(design: ResolvedDesign, inputs: ModelInputs, quantized: ReturnType<typeof quantizeWithStats>): ReportInputs {
+  const w = inputs.weights?.file;
+  const d = inputs.data;
+  return {
+    ...(w ? { weights: { file: w.path, format: w.format, sha256: w.sha256 } } : {}),
+    ...(d
+      ? {
+          data: {
+            file: d.file,
+            sha256: d.sha256,
+            features: d.dataset.features,
+            targets: d.dataset.targets,
+            windows: { train: d.dataset.splits.train.windows.samples, validation: d.dataset.splits.validation.windows.samples, test: d.dataset.splits.test.windows.samples },
+            normalization: d.dataset.normalization,
+            calibrationWindows: inputs.sources.calibration!.batch.samples,
+            observer: design.quantization.observer === 'minmax' ? 'minmax' : `percentile ${design.quantization.observer.percentile}`,
+          },
+        }
+      : {}),
+    ...(inputs.test ? { accuracy: evaluate(design, quantized.model, quantized.floatParams, inputs.test) } : {}),
+  };
 }
 
 const reportFiles = (report: Report) =>
@@ -273,8 +325,10 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   // Watch mode keeps the float calibration in memory; a new process starts from what the last build stored
   // (never with --force, which recomputes everything).
   const qcache = options.cache?.quantize ?? (options.force ? createQuantizeCache() : readQuantizeCache(outDir, generatorRevision()));
-  const quantized = decision.hardware ? located(loaded, () => quantizeWithStats(design, qcache)) : undefined;
+  const inputs = decision.hardware ? located(loaded, () => loadInputs(design, dirname(loaded.filepath), cwd)) : undefined;
+  const quantized = inputs ? located(loaded, () => quantizeWithStats(design, qcache, inputs.sources)) : undefined;
   const model = quantized?.model;
+  if (inputs && quantized) report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: reportInputs(design, inputs, quantized) });
   const refCache = options.cache?.reference ?? (model?.testInputs ?? []).map(() => createReferenceCache());
   const quantizeMs = performance.now() - t;
 
@@ -285,7 +339,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   // Where `kiln synth` measured a unit whose key is still the same, the reports show both figures.
   const synthesized = currentSynthesis(readSynthReport(readTextIfExists(join(outDir, SYNTH_REPORT))), plans, design.name);
   if (synthesized.size > 0) {
-    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized });
+    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized, ...(inputs && quantized ? { inputs: reportInputs(design, inputs, quantized) } : {}) });
     plans = plansOf(report);
   }
   const planMs = performance.now() - t;
@@ -390,6 +444,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       ...(fullReason !== undefined ? { fullReason } : {}),
       warnings: [
         ...(warning ? [warning] : []),
+        ...(inputs?.warnings ?? []).map((d) => `${d.message}${d.hint ? ` (${d.hint})` : ''}`),
         ...sync.kept.map((rel) => `left ${relative(cwd, join(outDir, rel)) || rel} in place: an earlier build generated it and this one no longer does, but it was changed since, so it is not kiln's to remove`),
       ],
       rebuilt,

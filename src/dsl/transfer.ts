@@ -137,7 +137,29 @@ export function encodeConfig(config: unknown, locate: StackLocator): unknown {
     }
     return out;
   };
-  return encode(config, undefined, 0);
+  return withModuleMap(config, encode(config, undefined, 0), locate);
+}
+
+/**
+ * `weights.map` may be a function from a kiln layer path to the module path of its tensors in the weights file:
+ * it is user code, so it runs here, once per layer of the replayed model, and travels as the record it makes.
+ */
+function withModuleMap(config: unknown, encoded: unknown, locate: StackLocator): unknown {
+  const map = (config as { weights?: { map?: unknown } } | null)?.weights?.map;
+  const model = (encoded as { model?: Placeholder } | null)?.model;
+  if (typeof map !== 'function' || !model || !(TAG in model) || model[TAG] !== 'model' || !model.spec) return encoded;
+  const record: Record<string, unknown> = {};
+  for (const layer of model.spec.layers) {
+    try {
+      record[layer.path] = (map as (path: string) => unknown)(layer.path);
+    } catch (err) {
+      const d = diagnostic('KILN_E_CONFIG_LOAD', ['weights', 'map'], `weights.map threw for layer '${layer.path}': ${errorMessage(err)}`, 'it maps a kiln layer path to the module path of its tensors');
+      const loc = locate(err);
+      throw new KilnError([loc ? { ...d, loc } : d]);
+    }
+  }
+  (encoded as { weights: Record<string, unknown> }).weights.map = record;
+  return encoded;
 }
 
 function isModelLike(v: object): v is Model {

@@ -30,9 +30,56 @@ export interface LayerSettings {
 /** Fraction (0, 1] of each device resource the design may use; one number applies to all. */
 export type Budget = number | Partial<Record<ResourceName, number>>;
 
-/** Deterministic synthetic parameters until real weights can be imported. */
+/** Deterministic synthetic parameters (PyTorch-style random weights). */
 export interface SyntheticWeights {
   seed: number;
+}
+
+/** A trained model's weights. */
+export interface FileWeights<P extends string = string> {
+  /** A `.safetensors` or `.onnx` file, relative to the config file. Tensors are named `<layer path>.weight` etc. */
+  file: string;
+  /** Where a layer's tensors are when not under its own path: a record, or a function of the layer path. */
+  map?: { [K in NoInfer<P>]?: string } | ((path: P) => string);
+  /** Seed of the random vectors of the layer testbenches. Default 1. */
+  seed?: number;
+}
+
+/** Windows for calibration and evaluation, from a CSV time series (columns by name, rows in time order). */
+export interface CsvData {
+  /** The CSV file, relative to the config file: a header row, then one row per time step. */
+  csv: string;
+  /** Input columns, in the model's feature order (as many as its inputs per step). */
+  features: string[];
+  /** Column(s) to forecast, one per model output. */
+  target: string | string[];
+  /** Steps from the last row of a window to its target. Default 1. */
+  horizon?: number;
+  /** Fractions of the rows, in time order, for train and validation; test gets the rest. Default 0.7 / 0.15. */
+  split?: { train?: number; validation?: number };
+  /** Normalisation: z-scores with the training split's statistics (default), none, or given per column (features, then targets not among them). */
+  normalize?: 'train' | 'none' | { mean: number[]; std: number[] };
+}
+
+/** Windows and targets given as NumPy arrays: windows [N, window, features], targets [N, outputs] or [N]. */
+export interface NpyData {
+  npy: { windows: string; targets: string };
+  /** Fractions of the windows, in order, for train and validation; test gets the rest. Default 0.7 / 0.15. */
+  split?: { train?: number; validation?: number };
+  /** The input feature that holds the target, for the persistence baseline (its last value in the window). */
+  persistenceFeature?: number;
+}
+
+export interface QuantizationSettings {
+  /** How activation ranges are observed on the calibration windows. Default 'minmax'. */
+  observer?: 'minmax' | { percentile: number };
+  /** Training windows used for calibration, spread evenly over the split. Default 256. */
+  calibrationWindows?: number;
+}
+
+export interface AccuracyBudget {
+  /** Largest relative increase of the integer model's test RMSE over the float model's, e.g. 0.05 for 5 %. */
+  maxRmseIncrease?: number;
 }
 
 export interface KilnConfig<P extends string = string> {
@@ -50,8 +97,13 @@ export interface KilnConfig<P extends string = string> {
   kinds?: Partial<Record<LayerKind, LayerSettings>>;
   /** Settings per layer path; override `kinds`. Keys are checked against the model. */
   layers?: { [K in NoInfer<P>]?: LayerSettings };
-  /** Parameter source. Default `{ seed: 1 }` (synthetic). */
-  weights?: SyntheticWeights;
+  /** Parameter source: a trained model's file, or synthetic weights. Default `{ seed: 1 }` (synthetic). */
+  weights?: SyntheticWeights | FileWeights<P>;
+  /** Real data: calibration windows for quantization, and the test split `kiln eval` scores. */
+  data?: CsvData | NpyData;
+  quantization?: QuantizationSettings;
+  /** `kiln eval` and `kiln build` exit 1 when the integer model loses more accuracy than this. */
+  accuracy?: AccuracyBudget;
 }
 
 /** What a config function receives (`defineConfig((env) => ({...}))`). */

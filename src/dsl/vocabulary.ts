@@ -35,4 +35,4 @@ export type BitWidth = 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 
 
 export const LAYER_SETTING_KEYS = ['weightBits', 'outputBits', 'buffer', 'weightStorage', 'multiplier'] as const;
 
-export const CONFIG_KEYS = ['device', 'clockMHz', 'budget', 'model', 'defaults', 'kinds', 'layers', 'weights'] as const;
+export const CONFIG_KEYS = ['device', 'clockMHz', 'budget', 'model', 'defaults', 'kinds', 'layers', 'weights', 'data', 'quantization', 'accuracy'] as const;

@@ -4,6 +4,7 @@
  */
 import { RESOURCES, type ResourceName } from '../dsl/index.js';
 import type { Estimate } from '../estimator/index.js';
+import type { Evaluation } from '../reference/index.js';
 import { buildProblems } from '../ir/capability.js';
 import { formatCount } from '../util/format.js';
 import type { LayerNode, MemoryNode, ResolvedDesign } from '../ir/types.js';
@@ -55,7 +56,11 @@ export interface Report {
   clockMHz: number;
   budget: Record<ResourceName, number>;
   limits: Record<ResourceName, number>;
-  weights: { source: 'synthetic'; seed: number; note: string };
+  weights: { source: 'synthetic'; seed: number; note: string } | { source: 'file'; file: string; format: 'safetensors' | 'onnx'; sha256: string; note: string };
+  /** The data that calibrated the model and scores it, when the config names some. */
+  data?: ReportData;
+  /** The integer model against the float model and the persistence baseline on the test split. */
+  accuracy?: ReportAccuracy;
   layers: ReportLayer[];
   /** Whether kiln can build the design; when not, `notBuildable` says why (and the layers concerned say so too). */
   buildable: boolean;
@@ -70,10 +75,34 @@ export interface Report {
   synthesizedTotal?: Record<ResourceName, number>;
 }
 
+export interface ReportData {
+  file: string;
+  sha256: string;
+  features: readonly string[];
+  targets: readonly string[];
+  /** Windows per split (by time: train, validation, test). */
+  windows: Record<'train' | 'validation' | 'test', number>;
+  normalization: { from: 'train' | 'given' | 'none'; columns: readonly string[]; mean: readonly number[]; std: readonly number[] };
+  calibrationWindows: number;
+  observer: string;
+}
+
+export interface ReportAccuracy extends Evaluation {
+  split: 'test';
+  budget?: { maxRmseIncrease: number; met: boolean };
+}
+
+/** What the build read besides the config: the weights file and the data, and what scoring the model gave. */
+export interface ReportInputs {
+  weights?: { file: string; format: 'safetensors' | 'onnx'; sha256: string };
+  data?: ReportData;
+  accuracy?: Evaluation;
+}
+
 export function createReport(
   design: ResolvedDesign,
   estimate: Estimate,
-  meta: { kilnVersion: string; config: string; synthesized?: ReadonlyMap<string, Record<ResourceName, number>> },
+  meta: { kilnVersion: string; config: string; synthesized?: ReadonlyMap<string, Record<ResourceName, number>>; inputs?: ReportInputs },
 ): Report {
   const mem = (m: MemoryNode): ReportMemory => ({
     role: m.role,
@@ -131,7 +160,11 @@ export function createReport(
     clockMHz: design.clockMHz,
     budget: { ...design.budget },
     limits: { ...design.limits },
-    weights: { ...design.weights, note: 'synthetic parameters generated from the seed; not a trained model' },
+    weights: meta.inputs?.weights
+      ? { source: 'file', ...meta.inputs.weights, note: 'a trained model' }
+      : { source: 'synthetic', seed: design.weights.seed, note: 'synthetic parameters generated from the seed; not a trained model' },
+    ...(meta.inputs?.data ? { data: meta.inputs.data } : {}),
+    ...(meta.inputs?.accuracy ? { accuracy: { split: 'test', ...meta.inputs.accuracy, ...(design.accuracy ? { budget: { maxRmseIncrease: design.accuracy.maxRmseIncrease, met: meta.inputs.accuracy.rmseIncrease <= design.accuracy.maxRmseIncrease } } : {}) } } : {}),
     layers,
     buildable: found.length === 0,
     ...(found.length > 0 ? { notBuildable: found.map((p) => p.message) } : {}),
@@ -196,6 +229,38 @@ function summaryLine(report: Report): string {
   return `${report.model} on ${report.device.part} at ${report.clockMHz} MHz: ${formatCount(report.total.cycles)} cycles = ${report.total.latencyUs.toFixed(1)} µs per inference; ${verdict(report)}`;
 }
 
+const fixed = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+/** Every layer's SQNR against the float model, lowest first. */
+export function renderSqnr(report: Report): string {
+  const a = report.accuracy;
+  if (!a) return '';
+  const sorted = [...a.sqnr].sort((x, y) => x.db - y.db);
+  const width = Math.max(...sorted.map((l) => l.path.length));
+  return ['SQNR of each layer against the float model (dB, lowest first):', ...sorted.map((l) => `  ${l.path.padEnd(width)}  ${fixed(l.db, 2).padStart(6)}`), ''].join('\n');
+}
+
+/** The accuracy section: float, integer and persistence on the test split, and the worst layer's SQNR. */
+export function renderAccuracy(report: Report, markdown = false): string {
+  const a = report.accuracy;
+  if (!a) return '';
+  const units = report.data?.targets.join(', ') ?? 'the target';
+  const rows: string[][] = [['Model', 'RMSE', 'MAE', `RMSE (${units})`, `MAE (${units})`]];
+  const row = (name: string, m: NonNullable<Report['accuracy']>['float']) => rows.push([name, fixed(m.rmse), fixed(m.mae), m.rmseOriginal?.map((v) => fixed(v, 3)).join(', ') ?? '-', m.maeOriginal?.map((v) => fixed(v, 3)).join(', ') ?? '-']);
+  row('float', a.float);
+  row('integer', a.integer);
+  if (a.persistence) row('persistence', a.persistence);
+  const budget = a.budget ? ` (budget ${(a.budget.maxRmseIncrease * 100).toFixed(1)} %: ${a.budget.met ? 'met' : 'NOT met'})` : '';
+  const lines = [`integer RMSE ${a.rmseIncrease >= 0 ? '+' : ''}${(a.rmseIncrease * 100).toFixed(2)} % against float${budget}; lowest SQNR ${a.worstLayer.db} dB at '${a.worstLayer.path}'`];
+  const header = `Accuracy on the test split (${a.windows} windows, ${report.weights.source === 'file' ? report.weights.file : 'synthetic weights'}, data ${report.data?.file ?? '-'}):`;
+  if (markdown) {
+    const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+    return [`### Accuracy`, '', header, '', line(rows[0]!), line(rows[0]!.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.slice(1).map(line), '', ...lines, ''].join('\n');
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return [header, ...rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')), ...lines, ''].join('\n');
+}
+
 export function renderReportMarkdown(report: Report): string {
   const { rows, footer } = tableRows(report);
   const align = COLUMNS.map((c) => (NUMERIC.has(c) ? '---:' : '---'));
@@ -212,7 +277,8 @@ export function renderReportMarkdown(report: Report): string {
     ...footer.map((f) => line(bold(f))),
     '',
     ...notBuildableNotes(report).flatMap((n) => [n, '']),
-    `Estimator ${report.estimator} (analytic, before synthesis)${report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? '; figures in parentheses: yosys synthesis of the same VHDL (kiln synth)' : ''}; weights: ${report.weights.source}, seed ${report.weights.seed}. Budget: ${RESOURCES.map((r) => `${r} ${report.budget[r]}`).join(', ')}. Device figures: ${report.device.source}.`,
+    ...(report.accuracy ? [renderAccuracy(report, true)] : []),
+    `Estimator ${report.estimator} (analytic, before synthesis)${report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? '; figures in parentheses: yosys synthesis of the same VHDL (kiln synth)' : ''}; weights: ${report.weights.source === 'file' ? `trained, ${report.weights.file}` : `synthetic, seed ${report.weights.seed}`}. Budget: ${RESOURCES.map((r) => `${r} ${report.budget[r]}`).join(', ')}. Device figures: ${report.device.source}.`,
     '',
   ].join('\n');
 }
@@ -224,7 +290,7 @@ export function renderConsoleTable(report: Report): string {
   const fmtRow = (r: readonly string[]) => r.map((cell, i) => (NUMERIC.has(COLUMNS[i]!) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const note = report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? ['(figures in parentheses: yosys synthesis of the same VHDL, from kiln synth)'] : [];
-  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), ...note, ...notBuildableNotes(report), '', summaryLine(report), ''].join('\n');
+  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), ...note, ...notBuildableNotes(report), '', summaryLine(report), ...(report.accuracy ? ['', renderAccuracy(report).trimEnd()] : []), ''].join('\n');
 }
 
 function pickResources(c: Record<ResourceName, number>): Record<ResourceName, number> {

@@ -31,6 +31,7 @@ import {
 import { ENGINES } from '../engines/index.js';
 import { KINDS, type DimsMap, type KindNode, type Setting, type SpecOf } from '../kinds/index.js';
 import { entityNameClashes } from './names.js';
+import { checkSources } from './sources.js';
 import {
   IR_VERSION,
   type LayerInput,
@@ -43,7 +44,6 @@ import {
 } from './types.js';
 
 const BUILTIN: Required<LayerSettings> = { weightBits: 8, outputBits: 8, buffer: 'auto', weightStorage: 'auto', multiplier: 'auto' };
-const DEFAULT_SEED = 1;
 const MAX_CLOCK_MHZ = 1000;
 
 type Field = readonly (string | number)[];
@@ -68,7 +68,7 @@ export function resolveDesign(config: unknown): ResolvedDesign {
   const device = checkDevice(c.device, diags);
   const clockMHz = checkClock(c.clockMHz, diags);
   const budget = checkBudget(c.budget, diags);
-  const seed = checkWeights(c.weights, diags);
+  const sources = checkSources(c as Record<string, unknown>, spec, diags);
   const defaults = checkSettings(c.defaults, ['defaults'], diags);
   const kinds = checkKinds(c.kinds, diags);
   const layers = spec ? checkLayerKeys(c.layers, spec, diags) : {};
@@ -85,7 +85,7 @@ export function resolveDesign(config: unknown): ResolvedDesign {
     clockMHz: clockMHz ?? device.defaultClockMHz,
     budget,
     limits,
-    weights: { source: 'synthetic', seed },
+    ...sources,
     layers: nodes,
     output: spec.output,
   });
@@ -180,24 +180,6 @@ function checkBudget(v: unknown, diags: Diagnostic[]): Record<ResourceName, numb
     if (f !== undefined) out[key as ResourceName] = f;
   }
   return out;
-}
-
-function checkWeights(v: unknown, diags: Diagnostic[]): number {
-  if (v === undefined) return DEFAULT_SEED;
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    diags.push(diagnostic('KILN_E_TYPE', ['weights'], `must be an object like { seed: 1 }, got ${describeValue(v)}`));
-    return DEFAULT_SEED;
-  }
-  for (const key of Object.keys(v)) {
-    if (key !== 'seed') diags.push(diagnostic('KILN_E_UNKNOWN_KEY', ['weights', key], `unknown weights option '${key}'`, 'only synthetic weights ({ seed }) are supported so far'));
-  }
-  const seed = (v as { seed?: unknown }).seed;
-  if (seed === undefined) return DEFAULT_SEED;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    diags.push(diagnostic('KILN_E_RANGE', ['weights', 'seed'], `must be a non-negative integer, got ${describeValue(seed)}`));
-    return DEFAULT_SEED;
-  }
-  return seed;
 }
 
 function checkSettings(v: unknown, field: Field, diags: Diagnostic[]): LayerSettings {

@@ -7,6 +7,7 @@ import type { LayerKind, ResourceName, Shape } from '../dsl/index.js';
 import type { EngineName, EngineRole } from '../engines/index.js';
 import type { DimsMap } from '../kinds/registry.js';
 import type { KindNode } from '../kinds/types.js';
+import type { DataSource, QuantizationSource, WeightsSource } from './sources.js';
 
 export const IR_VERSION = 1;
 
@@ -103,7 +104,11 @@ export interface ResolvedDesign {
   readonly budget: Readonly<Record<ResourceName, number>>;
   /** Usable amounts: floor(device capacity × budget). */
   readonly limits: Readonly<Record<ResourceName, number>>;
-  readonly weights: { readonly source: 'synthetic'; readonly seed: number };
+  readonly weights: WeightsSource;
+  /** Real data for calibration and evaluation, when the config names some. */
+  readonly data?: DataSource;
+  readonly quantization: QuantizationSource;
+  readonly accuracy?: { readonly maxRmseIncrease: number };
   /** Layers in schedule order, the model input first. */
   readonly layers: readonly LayerNode[];
   readonly output: string;

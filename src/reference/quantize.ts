@@ -83,9 +83,10 @@ export function arithmeticView(node: LayerNode) {
   return { path: node.path, kind: node.kind, inputs: node.inputs, output: node.output, dims: node.dims, widths: node.widths };
 }
 
-function floatKey(node: LayerNode, seed: number, producers: readonly string[], calibration: string | undefined): string {
+/** `origin` says where the layer's float parameters come from (a seed, or a file's tensors) and how its range is observed. */
+function floatKey(node: LayerNode, origin: string, producers: readonly string[], calibration: string | undefined): string {
   return hashValue({
-    seed,
+    origin,
     path: node.path,
     kind: node.kind,
     dims: node.dims,
@@ -109,21 +110,38 @@ export function quantizeLayer<T>(node: LayerNode, quantize: () => T): T {
   }
 }
 
-/** The quantized model of a design, reusing what `cache` holds (pass none for a fresh computation). */
-export function quantizeModel(design: ResolvedDesign, cache: QuantizeCache = createQuantizeCache()): QuantizedModel {
-  return quantizeWithStats(design, cache).model;
+/**
+ * Where quantization gets its numbers, when not from the design's seed alone: a trained model's float parameters
+ * (each with a key naming what it came from), real calibration windows, real test windows. Windows are float and
+ * normalised, samples × window × features.
+ */
+export interface QuantizeSources {
+  readonly params?: { readonly of: (path: string) => unknown; readonly keyOf: (path: string) => string | undefined };
+  readonly calibration?: { readonly key: string; readonly batch: FloatBatch };
+  readonly test?: { readonly key: string; readonly batch: FloatBatch };
 }
 
-export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache): { model: QuantizedModel; stats: QuantizeStats } {
+/** How an activation's range is read off its calibration values. */
+export type Observer = 'minmax' | { readonly percentile: number };
+
+/** The quantized model of a design, reusing what `cache` holds (pass none for a fresh computation). */
+export function quantizeModel(design: ResolvedDesign, cache: QuantizeCache = createQuantizeCache(), sources: QuantizeSources = {}): QuantizedModel {
+  return quantizeWithStats(design, cache, sources).model;
+}
+
+export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache, sources: QuantizeSources = {}): { model: QuantizedModel; stats: QuantizeStats; floatParams: ReadonlyMap<string, unknown> } {
   const stats: QuantizeStats = { floatComputed: [], quantComputed: [] };
   const seed = design.weights.seed;
+  const observer = design.quantization.observer;
   const inputNode = design.layers[0]!;
   const [rows, cols] = [inputNode.output.shape[0]!, inputNode.output.shape[1]!];
-  const calKey = `${seed}:${rows}x${cols}x${CALIBRATION_WINDOWS + 1}`;
+  const calKey = sources.calibration?.key ?? `${seed}:${rows}x${cols}x${CALIBRATION_WINDOWS + 1}`;
   // Every float key chains from the input layer's, which includes calKey: entries of another calibration set
   // simply stop matching.
-  if (cache.calibration?.key !== calKey) cache.calibration = { key: calKey, batch: syntheticWindows(rows, cols, CALIBRATION_WINDOWS + 1, seed) };
+  if (cache.calibration?.key !== calKey) cache.calibration = { key: calKey, batch: sources.calibration?.batch ?? syntheticWindows(rows, cols, CALIBRATION_WINDOWS + 1, seed) };
   const calibration = cache.calibration.batch;
+  /** A layer's float parameters: the trained model's where it has them, synthetic otherwise. */
+  const freshParams = <K extends LayerKind>(node: LayerNodeOf<K>): FloatMap[K] => (sources.params?.of(node.path) as FloatMap[K] | undefined) ?? KINDS[node.kind].semantics.init(node, createRng(seed, node.path));
 
   const keys = new Map<string, string>();
   const quant = new Map<string, AffineParams>();
@@ -131,10 +149,10 @@ export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache):
   const nodes = new Map<string, LayerNode>(design.layers.map((n) => [n.path, n]));
   const entries = new Map<string, FloatEntry>();
 
-  /** The float forward of one layer, with fresh synthetic parameters (into which it records its statistics). */
+  /** The float forward of one layer, with fresh parameters (into which it may record its statistics). */
   const runFloat = <K extends LayerKind>(node: LayerNodeOf<K>): { params: FloatMap[K]; out: FloatBatch } => {
     const sem = KINDS[node.kind].semantics;
-    const params = sem.init(node, createRng(seed, node.path));
+    const params = freshParams(node);
     const inputs = node.kind === 'input' ? [calibration] : node.inputs.map((i) => floatOutput(i.from));
     stats.floatComputed.push(node.path);
     return { params, out: sem.float(node, params, inputs) };
@@ -148,18 +166,19 @@ export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache):
 
   const quantizeNode = <K extends LayerKind>(node: LayerNodeOf<K>): void => {
     const sem = KINDS[node.kind].semantics;
-    const key = floatKey(node, seed, node.inputs.map((i) => keys.get(i.from)!), node.kind === 'input' ? calKey : undefined);
+    const origin = `${sources.params?.keyOf(node.path) ?? `seed ${seed}`}|${observerKey(observer)}`;
+    const key = floatKey(node, origin, node.inputs.map((i) => keys.get(i.from)!), node.kind === 'input' ? calKey : undefined);
     keys.set(node.path, key);
     let entry = cache.floats.get(node.path);
     // A restored entry without the statistics its kind records cannot stand in for the float forward.
     if (entry && !entry.params && sem.statistics?.some((name) => !entry!.statistics?.[name])) entry = undefined;
     if (entry?.key !== key) {
       const { params, out } = runFloat(node);
-      entry = { key, params, out, range: minMax(out.data), ...recordedStatistics(sem.statistics, params) };
+      entry = { key, params, out, range: observe(out.data, observer), ...recordedStatistics(sem.statistics, params) };
       cache.floats.set(node.path, entry);
     }
-    // A restored entry: fresh synthetic parameters plus the statistics its float forward recorded.
-    entry.params ??= Object.assign(sem.init(node, createRng(seed, node.path)), entry.statistics);
+    // A restored entry: fresh parameters plus the statistics its float forward recorded.
+    entry.params ??= Object.assign(freshParams(node), entry.statistics);
     entries.set(node.path, entry);
     // The entry's key includes the layer's path and kind, so its params are this kind's.
     const params = entry.params as FloatMap[K];
@@ -181,12 +200,27 @@ export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache):
   for (const path of [...cache.floats.keys()]) if (!layers.has(path)) cache.floats.delete(path);
   for (const path of [...cache.quant.keys()]) if (!layers.has(path)) cache.quant.delete(path);
 
-  // Test windows from another stream of the same distribution, quantized like the calibrated input.
+  // Test windows: the real test split's, or another stream of the synthetic distribution; quantized like the
+  // calibrated input.
   const inQ = quant.get(inputNode.path)!;
   const n = rows * cols;
-  const test = syntheticWindows(rows, cols, TEST_WINDOWS, seed, 'test-data');
-  const testInputs = Array.from({ length: TEST_WINDOWS }, (_, w) => quantizeAll(test.data.subarray(w * n, (w + 1) * n), inQ));
-  return { model: { source: 'synthetic', seed, layers, testInputs }, stats };
+  const test = sources.test?.batch ?? syntheticWindows(rows, cols, TEST_WINDOWS, seed, 'test-data');
+  const testInputs = Array.from({ length: test.samples }, (_, w) => quantizeAll(test.data.subarray(w * n, (w + 1) * n), inQ));
+  const floatParams = new Map([...entries].map(([path, e]) => [path, e.params]));
+  return { model: { source: design.weights.source, seed, layers, testInputs }, stats, floatParams };
+}
+
+const observerKey = (o: Observer) => (o === 'minmax' ? 'minmax' : `p${o.percentile}`);
+
+/**
+ * The range an activation is quantized over: its extremes (min/max), or the p-th and (100 − p)-th percentiles,
+ * which let a few outliers saturate in exchange for a finer step for everything else.
+ */
+export function observe(values: Float64Array, observer: Observer): { min: number; max: number } {
+  if (observer === 'minmax' || values.length === 0) return minMax(values);
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((q / 100) * (sorted.length - 1))))]!;
+  return { min: at(100 - observer.percentile), max: at(observer.percentile) };
 }
 
 /** The statistics a kind's float forward recorded into its params, for the store. */

@@ -18,7 +18,8 @@ export type QuantLayers = { [K in LayerKind]: QuantLayerOf<K> };
 export type QuantLayer = QuantLayers[LayerKind];
 
 export interface QuantizedModel {
-  readonly source: 'synthetic';
+  /** Where the float parameters came from: synthetic (from the seed) or a trained model's file. */
+  readonly source: 'synthetic' | 'file';
   readonly seed: number;
   /** In schedule order, keyed by layer path. */
   readonly layers: ReadonlyMap<string, QuantLayer>;

@@ -53,7 +53,7 @@ const CASES: Case[] = [
   { name: 'weight bits on a weightless kind', config: base(`kinds: { matmul: { weightBits: 4 } }`), code: 'KILN_E_NOT_APPLICABLE', message: /kinds\.matmul\.weightBits: 'weightBits' does not apply/ },
   { name: 'negative clock', config: base(`clockMHz: -5`), code: 'KILN_E_RANGE', message: /clockMHz: must be a number of MHz/ },
   { name: 'non-integer seed', config: base(`weights: { seed: 'abc' }`), code: 'KILN_E_RANGE', message: /weights\.seed: must be a non-negative integer, got "abc"/ },
-  { name: 'weights from a file (not yet supported)', config: base(`weights: { file: 'w.json' }`), code: 'KILN_E_UNKNOWN_KEY', message: /weights\.file: unknown weights option/ },
+  { name: 'weights in a format kiln does not read', config: base(`weights: { file: 'w.json' }`), code: 'KILN_E_WEIGHTS', message: /w\.json: kiln reads weights from \.safetensors or \.onnx files/ },
   { name: 'config that throws', config: `throw new Error('boom from config');\n`, code: 'KILN_E_CONFIG_LOAD', message: /loading .*fpga\.config\.mjs failed: boom from config/ },
   { name: 'config function that throws', config: cfg(`() => { throw new Error('env failure'); }`), code: 'KILN_E_CONFIG_LOAD', message: /failed: env failure/ },
   { name: 'config exporting a number', config: `export default 42;\n`, code: 'KILN_E_CONFIG_SHAPE', message: /the config must export an object .*got 42/ },

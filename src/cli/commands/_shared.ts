@@ -1,5 +1,6 @@
 /** What every command shares: its shape, the I/O it writes to, exit codes and common option help. */
 import type { ParseArgsConfig } from 'node:util';
+import type { Report } from '../../emitters/report.js';
 import { KilnError } from '../../dsl/diagnostics.js';
 import { DEFAULT_CONFIG_TIMEOUT_MS } from '../../dsl/load.js';
 
@@ -75,4 +76,12 @@ export function parseJobs(values: OptionValues): number | undefined {
     throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: [], message: `--jobs must be a positive integer, got ${JSON.stringify(values.jobs)}` }]);
   }
   return jobs;
+}
+
+/** Exit 1, saying by how much, when the integer model loses more accuracy than the config's budget allows. */
+export function accuracyExit(report: Report, io: Io): number {
+  const a = report.accuracy;
+  if (!a?.budget || a.budget.met) return EXIT_OK;
+  io.stderr(`kiln: over the accuracy budget: the integer model's test RMSE is ${(a.rmseIncrease * 100).toFixed(2)} % above the float model's (limit ${(a.budget.maxRmseIncrease * 100).toFixed(2)} %)\n`);
+  return EXIT_FINDINGS;
 }

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { buildProject } from '../../build/index.js';
 import { renderConsoleTable } from '../../emitters/report.js';
 import { formatBuildSummary } from '../../build/summary.js';
-import { COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, configOptions, type Command } from './_shared.js';
+import { accuracyExit, COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, configOptions, type Command } from './_shared.js';
 
 export const build: Command = {
   summary: 'validate the config, estimate, write the reports, the VHDL and its testbenches (incrementally)',
@@ -67,6 +67,7 @@ another build running into the same directory).`,
     io.stderr(formatBuildSummary(b, { cwd: io.cwd, outDir: result.outDir, delta: !values.json, files: false }).join('\n') + '\n');
     if (b.noHardware) io.stderr(`kiln: no VHDL generated: the design is over budget, and ${b.noHardware.replace(/^the design is /, 'it is ')}\n`);
     io.stderr(`wrote ${result.written.length} files to ${rel(result.outDir) || '.'}/ (report.json, report.md${result.testbenches.length > 0 ? ', vhdl/, sim/' : ''})\n`);
-    return fitExit(result.report.fits, result.report.over, io);
+    const fit = fitExit(result.report.fits, result.report.over, io);
+    return fit !== 0 ? fit : accuracyExit(result.report, io);
   },
 };
