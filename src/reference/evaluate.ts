@@ -9,6 +9,7 @@ import type { LayerKind } from '../dsl/index.js';
 import type { LayerNodeOf, ResolvedDesign } from '../ir/types.js';
 import { KINDS, type FloatMap } from '../kinds/index.js';
 import type { FloatBatch } from '../kinds/types.js';
+import { createRng } from '../util/rng.js';
 import { runReference } from './run.js';
 import type { QuantizedModel } from './types.js';
 
@@ -42,12 +43,17 @@ export interface HeldOut {
   readonly scale?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
-/** Every layer's float output over a batch of windows. */
+/**
+ * Every layer's float output over a batch of windows, with the given float parameters (a layer without any, such
+ * as the positional encoding, gets its kind's own from the design's seed).
+ */
 export function floatForward(design: ResolvedDesign, params: ReadonlyMap<string, unknown>, windows: FloatBatch): Map<string, FloatBatch> {
   const out = new Map<string, FloatBatch>();
   const run = <K extends LayerKind>(node: LayerNodeOf<K>): FloatBatch => {
+    const sem = KINDS[node.kind].semantics;
     const inputs = node.kind === 'input' ? [windows] : node.inputs.map((i) => out.get(i.from)!);
-    return KINDS[node.kind].semantics.float(node, params.get(node.path) as FloatMap[K], inputs);
+    const p = (params.get(node.path) as FloatMap[K] | undefined) ?? sem.init(node, createRng(design.weights.seed, node.path));
+    return sem.float(node, p, inputs);
   };
   for (const node of design.layers) out.set(node.path, run(node));
   return out;
