@@ -53,7 +53,7 @@ export function loadInputs(design: ResolvedDesign, configDir: string, cwd: strin
         }
       : {}),
   };
-  const test = data ? heldOut(data.dataset.splits.test, data.dataset) : undefined;
+  const test = data ? heldOut(data.dataset.splits.test, data.dataset, hashValue({ file: data.sha256, split: 'test', rows: data.dataset.splits.test.rows, normalization: data.dataset.normalization })) : undefined;
   return { ...(weights ? { weights } : {}), ...(data ? { data } : {}), sources, ...(test ? { test } : {}), warnings };
 }
 
@@ -72,10 +72,10 @@ function window(what: string, data: NonNullable<ModelInputs['data']>, split: Spl
   return { key: hashValue({ what, file: data.sha256, split, picked, normalization: data.dataset.normalization }), batch: { samples: n, data: out } };
 }
 
-function heldOut(split: Split, dataset: Dataset): HeldOut {
+function heldOut(split: Split, dataset: Dataset, key: string): HeldOut {
   const n = dataset.normalization;
   const scale = n.from === 'none' ? undefined : { mean: dataset.targets.map((t) => n.mean[n.columns.indexOf(t)]!), std: dataset.targets.map((t) => n.std[n.columns.indexOf(t)]!) };
-  return { windows: split.windows, targets: split.targets, ...(split.persistence ? { persistence: split.persistence } : {}), ...(scale ? { scale } : {}) };
+  return { key, windows: split.windows, targets: split.targets, ...(split.persistence ? { persistence: split.persistence } : {}), ...(scale ? { scale } : {}) };
 }
 
 function readData(path: string, shown: string, field: (string | number)[]): Buffer {

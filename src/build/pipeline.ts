@@ -22,7 +22,7 @@ import { createReport, renderReportJson, renderReportMarkdown, type Report, type
 import { emitHardwareUnit, testbenchEntries, type HardwareContext, type TestbenchEntry } from '../emitters/vhdl/index.js';
 import { estimateDesign, type Estimate } from '../estimator/index.js';
 import { buildProblemDiagnostics, buildProblems, resolveDesign, type LayerNode, type ResolvedDesign } from '../ir/index.js';
-import { createQuantizeCache, createReferenceCache, evaluate, quantizeWithStats, runReference, type QuantizeCache, type ReferenceCache } from '../reference/index.js';
+import { createEvaluationCache, createQuantizeCache, createReferenceCache, evaluate, quantizeWithStats, runReference, type EvaluationCache, type QuantizeCache, type ReferenceCache } from '../reference/index.js';
 import type { QuantizedModel } from '../reference/types.js';
 import { readTextIfExists } from './write.js';
 import { KILN_VERSION } from '../version.js';
@@ -116,6 +116,8 @@ export interface BuildCache {
   readonly manifest: Manifest;
   readonly quantize: QuantizeCache;
   readonly reference: ReferenceCache[];
+  /** Float and integer outputs over the test split, for the accuracy figures. */
+  readonly evaluation: EvaluationCache;
 }
 
 export interface BuildResult extends ProjectResult {
@@ -216,7 +218,7 @@ export async function compileProject(options: ProjectOptions = {}): Promise<Proj
     const quantized = quantizeWithStats(design, createQuantizeCache(), inputs.sources);
     const model = quantized.model;
     report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: reportInputs(design, inputs, quantized) });
-    const testbenches = testbenchEntries(design, cyclesFrom(estimate));
+    const testbenches = testbenchEntries(design, cyclesFrom(estimate), model.testInputs.length);
     const plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
     const artifacts = new Map<string, string>();
     const ctx = emitContext(design, model, report, testbenches);
@@ -226,7 +228,7 @@ export async function compileProject(options: ProjectOptions = {}): Promise<Proj
 }
 
 /** What the reports say about the weights, the data and the accuracy of the quantized model. */
-function reportInputs(design: ResolvedDesign, inputs: ModelInputs, quantized: ReturnType<typeof quantizeWithStats>): ReportInputs {
+function reportInputs(design: ResolvedDesign, inputs: ModelInputs, quantized: ReturnType<typeof quantizeWithStats>, cache?: EvaluationCache): ReportInputs {
   const w = inputs.weights?.file;
   const d = inputs.data;
   return {
@@ -239,13 +241,14 @@ function reportInputs(design: ResolvedDesign, inputs: ModelInputs, quantized: Re
             features: d.dataset.features,
             targets: d.dataset.targets,
             windows: { train: d.dataset.splits.train.windows.samples, validation: d.dataset.splits.validation.windows.samples, test: d.dataset.splits.test.windows.samples },
+            rows: { train: d.dataset.splits.train.rows, validation: d.dataset.splits.validation.rows, test: d.dataset.splits.test.rows },
             normalization: d.dataset.normalization,
             calibrationWindows: inputs.sources.calibration!.batch.samples,
             observer: design.quantization.observer === 'minmax' ? 'minmax' : `percentile ${design.quantization.observer.percentile}`,
           },
         }
       : {}),
-    ...(inputs.test ? { accuracy: evaluate(design, quantized.model, quantized.floatParams, inputs.test) } : {}),
+    ...(inputs.test ? { accuracy: evaluate(design, quantized.model, quantized.floatParams, inputs.test, { floatKeys: quantized.floatKeys, ...(cache ? { cache } : {}) }) } : {}),
   };
 }
 
@@ -261,12 +264,15 @@ const cyclesFrom = (estimate: Estimate) => (node: LayerNode) => estimate.layers[
 interface EmitContext extends HardwareContext {
   readonly report: Report;
   readonly nodes: ReadonlyMap<string, LayerNode>;
-  /** The reference model's outputs of an earlier build, per test window (watch mode). */
-  readonly referenceCache?: ReferenceCache[];
 }
 
 function emitContext(design: ResolvedDesign, model: QuantizedModel, report: Report, testbenches: readonly TestbenchEntry[], referenceCache?: ReferenceCache[]): EmitContext {
-  return { design, model, report, testbenches, nodes: new Map(design.layers.map((l) => [l.path, l])), ...(referenceCache ? { referenceCache } : {}) };
+  // Layer testbenches replay recorded activations and the model's testbench checks the outputs: one reference
+  // run per test window serves both (through the watch session's cache when there is one).
+  const activations = (w: number) => runReference(design, model, model.testInputs[w]!, referenceCache?.[w]);
+  const memo = new Map<number, ReadonlyMap<string, Int32Array>>();
+  const memoised = (w: number) => memo.get(w) ?? memo.set(w, activations(w)).get(w)!;
+  return { design, model, report, testbenches, activations: memoised, nodes: new Map(design.layers.map((l) => [l.path, l])) };
 }
 
 /** Files of a unit, generated from the design: every unit in compileProject, the dirty ones in buildProject. */
@@ -277,11 +283,8 @@ function emitUnit(p: UnitPlan, ctx: EmitContext): Map<string, string> {
     case 'arith':
     case 'top':
       return emitHardwareUnit({ kind: p.kind }, ctx);
-    case 'model': {
-      const { design, model } = ctx;
-      const expected = model.testInputs.map((x, w) => runReference(design, model, x, ctx.referenceCache?.[w]).get(design.output)!);
-      return emitHardwareUnit({ kind: 'model' }, { ...ctx, expected });
-    }
+    case 'model':
+      return emitHardwareUnit({ kind: 'model' }, ctx);
     case 'reports':
       return reportFiles(ctx.report);
   }
@@ -328,18 +331,21 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   const inputs = decision.hardware ? located(loaded, () => loadInputs(design, dirname(loaded.filepath), cwd)) : undefined;
   const quantized = inputs ? located(loaded, () => quantizeWithStats(design, qcache, inputs.sources)) : undefined;
   const model = quantized?.model;
-  if (inputs && quantized) report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: reportInputs(design, inputs, quantized) });
+  // Scored once per build (the reports are created again below when synthesis figures are added).
+  const evalCache = options.cache?.evaluation ?? createEvaluationCache();
+  const measured = inputs && quantized ? reportInputs(design, inputs, quantized, evalCache) : undefined;
+  if (measured) report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: measured });
   const refCache = options.cache?.reference ?? (model?.testInputs ?? []).map(() => createReferenceCache());
   const quantizeMs = performance.now() - t;
 
   t = performance.now();
-  const testbenches = model ? testbenchEntries(design, cyclesFrom(estimate)) : [];
+  const testbenches = model ? testbenchEntries(design, cyclesFrom(estimate), model.testInputs.length) : [];
   const plansOf = (r: Report) => (model ? planUnits({ design, estimate, model, report: r, generator: generatorRevision(), testbenches }) : [planReports(r)]);
   let plans = plansOf(report);
   // Where `kiln synth` measured a unit whose key is still the same, the reports show both figures.
   const synthesized = currentSynthesis(readSynthReport(readTextIfExists(join(outDir, SYNTH_REPORT))), plans, design.name);
   if (synthesized.size > 0) {
-    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized, ...(inputs && quantized ? { inputs: reportInputs(design, inputs, quantized) } : {}) });
+    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized, ...(measured ? { inputs: measured } : {}) });
     plans = plansOf(report);
   }
   const planMs = performance.now() - t;
@@ -469,7 +475,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
       testbenches,
       written: summary.written,
       build: summary,
-      cache: { outDir, configPath: loaded.filepath, manifest, quantize: qcache, reference: refCache },
+      cache: { outDir, configPath: loaded.filepath, manifest, quantize: qcache, reference: refCache, evaluation: evalCache },
       ...(options.keepLock && lock ? { lock: ((handOver = true), lock) } : {}),
     };
   } finally {

@@ -16,7 +16,8 @@
  * - layer: the generator revision; its IR node without the fields only other units read (`consumers`,
  *   `index`, and the `requested`/`origin`/`reason` bookkeeping of storage and multiplier choices); each
  *   input's quantization as produced by its producer; its output quantization; its integer parameters; the
- *   seed of its test vectors and its expected cycles (layers with a testbench).
+ *   seed of its random test vectors, its expected cycles and what the activations it replays are a function of:
+ *   the recorded test windows and the arithmetic of every layer upstream (layers with a testbench).
  * - @arith: the generator revision.
  * - @top: the generator revision; model name, output, device part, clock, weights; the schedule; every
  *   layer's interface (name, kind, producers, widths and sizes of its ports, consumers).
@@ -25,7 +26,7 @@
  *   the testbench index.
  * - @reports: the report's rows and its header/totals.
  */
-import type { TestbenchEntry } from '../emitters/vhdl/index.js';
+import { recordedWindows, type TestbenchEntry } from '../emitters/vhdl/index.js';
 import type { Report } from '../emitters/report.js';
 import type { Cost, Estimate, LayerEstimate } from '../estimator/index.js';
 import type { LayerNode, MemoryNode, MultiplierNode, ResolvedDesign } from '../ir/types.js';
@@ -137,6 +138,14 @@ export function planUnits(ctx: UnitContext): UnitPlan[] {
   const seed = design.weights.seed;
   const plans: UnitPlan[] = [];
   const estimates = new Map(estimate.layers.map((e) => [e.path, e]));
+  const nodes = new Map(design.layers.map((l) => [l.path, l]));
+  const nodeOf = (path: string) => nodes.get(path)!;
+
+  // The activations a layer testbench replays are a function of the recorded test windows and of the arithmetic
+  // of every layer upstream of it.
+  const windows = hashValue(recordedWindows(model.testInputs.length).map((w) => model.testInputs[w]!));
+  const upstream = new Map<string, ReadonlySet<string>>();
+  for (const node of design.layers) upstream.set(node.path, new Set(node.inputs.flatMap((i) => [i.from, ...upstream.get(i.from)!])));
 
   for (const node of design.layers) {
     const q = model.layers.get(node.path)!;
@@ -149,6 +158,10 @@ export function planUnits(ctx: UnitContext): UnitPlan[] {
     if (tb) {
       facets.seed = hashValue(seed);
       facets.cycles = hashValue(est.cycles);
+      facets.windows = windows;
+      for (const path of design.layers.map((l) => l.path).filter((p) => upstream.get(node.path)!.has(p))) {
+        facets[`up:${path}`] = arithmeticKey(nodeOf(path), model.layers.get(path)!);
+      }
     }
     plans.push(plan(node.path, 'layer', facets, layerSummary(node, est.cycles, tb ? seed : undefined), { estimate: costOf(est), from: node.inputs.map((i) => i.from) }));
   }
@@ -242,6 +255,10 @@ export function describeChange(prev: PreviousUnit | undefined, next: UnitPlan): 
       }
       if (changed('output') && prev.summary.outputBits === next.summary.outputBits) reasons.push('output quantization changed (calibration)');
       if (reasons.length === 0 && changed('params')) reasons.push('parameters changed');
+      const up = prefixed(prev, next, 'up:');
+      const upChanged = [...up.added, ...up.changed];
+      if (reasons.length === 0 && upChanged.length) reasons.push(`replayed activations depend on ${list(upChanged)}`);
+      if (reasons.length === 0 && changed('windows')) reasons.push('recorded test windows changed');
       if (reasons.length === 0 && changed('node')) reasons.push('IR node changed');
       break;
     }

@@ -82,6 +82,8 @@ export interface ReportData {
   targets: readonly string[];
   /** Windows per split (by time: train, validation, test). */
   windows: Record<'train' | 'validation' | 'test', number>;
+  /** Rows [start, end) of the series (0-based data rows; of the windows for .npy data) each split covers. */
+  rows: Record<'train' | 'validation' | 'test', readonly [number, number]>;
   normalization: { from: 'train' | 'given' | 'none'; columns: readonly string[]; mean: readonly number[]; std: readonly number[] };
   calibrationWindows: number;
   observer: string;

@@ -10,7 +10,8 @@ import type { LayerNodeOf, ResolvedDesign } from '../ir/types.js';
 import { KINDS, type FloatMap } from '../kinds/index.js';
 import type { FloatBatch } from '../kinds/types.js';
 import { createRng } from '../util/rng.js';
-import { runReference } from './run.js';
+import { hashContent, hashValue } from '../util/hash.js';
+import { arithmeticKey, runLayer } from './run.js';
 import type { QuantizedModel } from './types.js';
 
 export interface Metrics {
@@ -35,6 +36,8 @@ export interface Evaluation {
 }
 
 export interface HeldOut {
+  /** Names the windows and targets (file, split, normalisation), for caches; absent means "compare the data". */
+  readonly key?: string;
   readonly windows: FloatBatch;
   /** Targets, samples × outputs, normalised like the model's outputs. */
   readonly targets: Float64Array;
@@ -86,39 +89,50 @@ function metrics(predicted: Float64Array, targets: Float64Array, outputs: number
   };
 }
 
-export function evaluate(design: ResolvedDesign, model: QuantizedModel, params: ReadonlyMap<string, unknown>, held: HeldOut): Evaluation {
+/**
+ * What an evaluation keeps for the next one in the same process (watch mode): per layer, its float and its integer
+ * outputs over all held-out windows, each under a key chaining what they are a function of, so after an edit only
+ * the changed layers and those downstream are computed again.
+ */
+export interface EvaluationCache {
+  readonly float: Map<string, { key: string; out: FloatBatch }>;
+  readonly integer: Map<string, { key: string; out: Int32Array }>;
+}
+
+export function createEvaluationCache(): EvaluationCache {
+  return { float: new Map(), integer: new Map() };
+}
+
+export interface EvaluateOptions {
+  readonly cache?: EvaluationCache;
+  /** Per layer, the key of its float parameters and forward (quantizeWithStats' floatKeys); needed to cache floats. */
+  readonly floatKeys?: ReadonlyMap<string, string>;
+}
+
+export function evaluate(design: ResolvedDesign, model: QuantizedModel, params: ReadonlyMap<string, unknown>, held: HeldOut, options: EvaluateOptions = {}): Evaluation {
   const samples = held.windows.samples;
-  const input = design.layers[0]!;
-  const inQ = model.layers.get(input.path)!.output;
-  const perWindow = input.output.elements;
-  const floats = floatForward(design, params, held.windows);
+  const floats = cachedFloatForward(design, params, held, options);
+  const integers = integerForward(design, model, held, options.cache);
   const outputs = design.layers.find((l) => l.path === design.output)!.output.elements;
   const integerOut = new Float64Array(samples * outputs);
-  const signal = new Map<string, number>();
-  const noise = new Map<string, number>();
-  for (let w = 0; w < samples; w++) {
-    const x = quantizeAll(held.windows.data.subarray(w * perWindow, (w + 1) * perWindow), inQ);
-    const values = runReference(design, model, x);
-    for (const node of design.layers) {
-      if (node.kind === 'input') continue;
-      const q = model.layers.get(node.path)!.output;
-      const ints = values.get(node.path)!;
-      const f = floats.get(node.path)!.data.subarray(w * ints.length, (w + 1) * ints.length);
-      let s = signal.get(node.path) ?? 0;
-      let e = noise.get(node.path) ?? 0;
-      for (let i = 0; i < ints.length; i++) {
-        const deq = (ints[i]! - q.zeroPoint) * q.scale;
-        s += f[i]! * f[i]!;
-        e += (f[i]! - deq) ** 2;
-        if (node.path === design.output) integerOut[w * outputs + i] = deq;
-      }
-      signal.set(node.path, s);
-      noise.set(node.path, e);
+  const sqnr: { path: string; db: number }[] = [];
+  for (const node of design.layers) {
+    if (node.kind === 'input') continue;
+    const q = model.layers.get(node.path)!.output;
+    const ints = integers.get(node.path)!;
+    const f = floats.get(node.path)!.data;
+    let signal = 0;
+    let noise = 0;
+    for (let i = 0; i < ints.length; i++) {
+      const deq = (ints[i]! - q.zeroPoint) * q.scale;
+      signal += f[i]! * f[i]!;
+      noise += (f[i]! - deq) ** 2;
+      if (node.path === design.output) integerOut[i] = deq;
     }
+    sqnr.push({ path: node.path, db: round(10 * Math.log10(signal / Math.max(noise, Number.MIN_VALUE)), 2) });
   }
   const float = metrics(floats.get(design.output)!.data, held.targets, outputs, held.scale);
   const integer = metrics(integerOut, held.targets, outputs, held.scale);
-  const sqnr = [...signal].map(([path, s]) => ({ path, db: round(10 * Math.log10(s / Math.max(noise.get(path)!, Number.MIN_VALUE)), 2) }));
   const worstLayer = sqnr.reduce((a, b) => (b.db < a.db ? b : a), sqnr[0] ?? { path: '', db: Infinity });
   return {
     windows: samples,
@@ -129,6 +143,63 @@ export function evaluate(design: ResolvedDesign, model: QuantizedModel, params: 
     sqnr,
     worstLayer,
   };
+}
+
+/** floatForward, reusing the cached outputs of layers whose float key (and the held-out windows) are unchanged. */
+function cachedFloatForward(design: ResolvedDesign, params: ReadonlyMap<string, unknown>, held: HeldOut, { cache, floatKeys }: EvaluateOptions): Map<string, FloatBatch> {
+  if (!cache || !floatKeys || held.key === undefined) return floatForward(design, params, held.windows);
+  const out = new Map<string, FloatBatch>();
+  const run = <K extends LayerKind>(node: LayerNodeOf<K>): FloatBatch => {
+    const key = `${held.key}|${floatKeys.get(node.path)}`;
+    const hit = cache.float.get(node.path);
+    if (hit?.key === key) return hit.out;
+    const sem = KINDS[node.kind].semantics;
+    const inputs = node.kind === 'input' ? [held.windows] : node.inputs.map((i) => out.get(i.from)!);
+    const p = (params.get(node.path) as FloatMap[K] | undefined) ?? sem.init(node, createRng(design.weights.seed, node.path));
+    const computed = sem.float(node, p, inputs);
+    cache.float.set(node.path, { key, out: computed });
+    return computed;
+  };
+  for (const node of design.layers) out.set(node.path, run(node));
+  for (const path of [...cache.float.keys()]) if (!out.has(path)) cache.float.delete(path);
+  return out;
+}
+
+/**
+ * Every layer's integer output over all held-out windows (windows one after the other), layer by layer; with a
+ * cache, a layer whose arithmetic and producers are unchanged (the key chains them, like the reference cache's)
+ * keeps its outputs.
+ */
+function integerForward(design: ResolvedDesign, model: QuantizedModel, held: HeldOut, cache?: EvaluationCache): Map<string, Int32Array> {
+  const samples = held.windows.samples;
+  const input = design.layers[0]!;
+  const inQ = model.layers.get(input.path)!.output;
+  const perWindow = input.output.elements;
+  const out = new Map<string, Int32Array>();
+  const keys = new Map<string, string>();
+  for (const node of design.layers) {
+    const layer = model.layers.get(node.path)!;
+    const key = cache ? hashContent([arithmeticKey(node, layer), node.kind === 'input' ? (held.key ?? hashValue(held.windows.data)) : '', ...node.inputs.map((i) => keys.get(i.from)!)].join('|')) : '';
+    keys.set(node.path, key);
+    const hit = cache?.integer.get(node.path);
+    if (hit && hit.key === key) {
+      out.set(node.path, hit.out);
+      continue;
+    }
+    const n = node.output.elements;
+    const values = new Int32Array(samples * n);
+    for (let w = 0; w < samples; w++) {
+      const inputs =
+        node.kind === 'input'
+          ? [quantizeAll(held.windows.data.subarray(w * perWindow, (w + 1) * perWindow), inQ)]
+          : node.inputs.map((i) => out.get(i.from)!.subarray(w * i.elements, (w + 1) * i.elements));
+      values.set(runLayer(node, model, inputs), w * n);
+    }
+    out.set(node.path, values);
+    cache?.integer.set(node.path, { key, out: values });
+  }
+  if (cache) for (const path of [...cache.integer.keys()]) if (!out.has(path)) cache.integer.delete(path);
+  return out;
 }
 
 const round = (x: number, digits: number) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);

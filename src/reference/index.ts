@@ -2,4 +2,4 @@
 export { quantizeModel, quantizeWithStats, observe, type QuantizeSources, type Observer, quantizeLayer, createQuantizeCache, arithmeticView, syntheticWindows, CALIBRATION_WINDOWS, TEST_WINDOWS, type QuantizeCache, type QuantizeStats, type FloatEntry } from './quantize.js';
 export { runReference, runReferenceWithStats, runLayer, randomLayerInputs, createReferenceCache, arithmeticKey, paramsHash, type ReferenceCache } from './run.js';
 export type * from './types.js';
-export { evaluate, floatForward, type Evaluation, type HeldOut, type Metrics } from './evaluate.js';
+export { evaluate, floatForward, createEvaluationCache, type EvaluationCache, type Evaluation, type HeldOut, type Metrics } from './evaluate.js';

@@ -129,7 +129,17 @@ export function quantizeModel(design: ResolvedDesign, cache: QuantizeCache = cre
   return quantizeWithStats(design, cache, sources).model;
 }
 
-export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache, sources: QuantizeSources = {}): { model: QuantizedModel; stats: QuantizeStats; floatParams: ReadonlyMap<string, unknown> } {
+export function quantizeWithStats(
+  design: ResolvedDesign,
+  cache: QuantizeCache,
+  sources: QuantizeSources = {},
+): {
+  model: QuantizedModel;
+  stats: QuantizeStats;
+  floatParams: ReadonlyMap<string, unknown>;
+  /** Per layer, what its float parameters and float forward are a function of (the float calibration's key). */
+  floatKeys: ReadonlyMap<string, string>;
+} {
   const stats: QuantizeStats = { floatComputed: [], quantComputed: [] };
   const seed = design.weights.seed;
   const observer = design.quantization.observer;
@@ -207,7 +217,7 @@ export function quantizeWithStats(design: ResolvedDesign, cache: QuantizeCache, 
   const test = sources.test?.batch ?? syntheticWindows(rows, cols, TEST_WINDOWS, seed, 'test-data');
   const testInputs = Array.from({ length: test.samples }, (_, w) => quantizeAll(test.data.subarray(w * n, (w + 1) * n), inQ));
   const floatParams = new Map([...entries].map(([path, e]) => [path, e.params]));
-  return { model: { source: design.weights.source, seed, layers, testInputs }, stats, floatParams };
+  return { model: { source: design.weights.source, seed, layers, testInputs }, stats, floatParams, floatKeys: keys };
 }
 
 const observerKey = (o: Observer) => (o === 'minmax' ? 'minmax' : `p${o.percentile}`);

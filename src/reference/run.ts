@@ -70,7 +70,7 @@ export function runLayer<K extends LayerKind>(node: LayerNodeOf<K>, model: Quant
   if (!layer) throw new Error(`no quantized parameters for ${node.path}`);
   const out = KINDS[node.kind].semantics.int(node, layerOfKind(node, layer), inputs);
   const { min, max } = intRange(node.output.bits);
-  for (const v of out) if (v < min || v > max) throw new Error(`${node.path}: reference output ${v} outside ${node.output.bits}-bit range`);
+  for (let i = 0; i < out.length; i++) if (out[i]! < min || out[i]! > max) throw new Error(`${node.path}: reference output ${out[i]} outside ${node.output.bits}-bit range`);
   return out;
 }
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProject } from '../../src/build/index.js';
 import { CALIBRATION_FILE } from '../../src/build/calibration-store.js';
 import { project } from '../helpers.js';
-import { config, diffSnapshots, expectSameAsFullBuild, rebuiltIds, snapshot } from '../watch/_helpers.js';
+import { AFTER_FC1, config, diffSnapshots, expectFc1WeightEditFiles, expectSameAsFullBuild, rebuiltIds, snapshot } from '../watch/_helpers.js';
 
 async function twoBuilds(before: string, after: string, options: { cached?: boolean } = {}) {
   const dir = project({ 'fpga.config.ts': before });
@@ -44,15 +44,26 @@ describe('incremental build', () => {
     expect(again.build.written).toEqual([]);
   });
 
+  /** Scheduled layers downstream of `path` (their testbenches replay activations recorded through it). */
+  const downstreamTestbenches = (r: Awaited<ReturnType<typeof buildProject>>, path: string): string[] => {
+    const reach = new Set([path]);
+    for (const l of r.design.layers) if (l.inputs.some((i) => reach.has(i.from))) reach.add(l.path);
+    return r.design.layers.filter((l) => l.path !== path && reach.has(l.path) && l.role === 'scheduled').map((l) => l.path);
+  };
+
   for (const cached of [false, true]) {
-    it(`weightBits of one layer: that layer, @model (its expected output) and @reports${cached ? ' (watch cache)' : ''}`, async () => {
+    it(`weightBits of one layer: that layer, the testbenches downstream, @model (its expected output) and @reports${cached ? ' (watch cache)' : ''}`, async () => {
       const { dir, out, second, diff } = await twoBuilds(config(), config(`layers: { 'encoder.0.ffn.fc1': { weightBits: 4 } }`), { cached });
-      expect(rebuiltIds(second)).toEqual(['encoder.0.ffn.fc1', '@model', '@reports']);
-      expect(second.build.rebuilt[0]!.reason).toMatch(/^weightBits 8→4/);
-      expect(second.build.rebuilt[1]!.reason).toBe('expected output depends on encoder.0.ffn.fc1');
-      expect(second.build.rebuilt[2]!.reason).toBe('row of encoder.0.ffn.fc1 changed');
-      // Only files whose content changed are rewritten: the entity (ROM), its expected outputs, the model's, the reports.
-      expect(diff.rewritten).toEqual(['report.json', 'report.md', 'sim/vectors/encoder_0_ffn_fc1.y.txt', 'sim/vectors/transformer.y.txt', 'vhdl/encoder_0_ffn_fc1.vhd']);
+      const downstream = downstreamTestbenches(second, 'encoder.0.ffn.fc1');
+      expect(downstream).toEqual(AFTER_FC1);
+      expect(rebuiltIds(second)).toEqual(['encoder.0.ffn.fc1', ...downstream, '@model', '@reports']);
+      const why = Object.fromEntries(second.build.rebuilt.map((r) => [r.unit, r.reason]));
+      expect(why['encoder.0.ffn.fc1']).toMatch(/^weightBits 8→4/);
+      for (const d of downstream) expect(why[d]).toBe('replayed activations depend on encoder.0.ffn.fc1');
+      expect(why['@model']).toBe('expected output depends on encoder.0.ffn.fc1');
+      expect(why['@reports']).toBe('row of encoder.0.ffn.fc1 changed');
+      // Only files whose content changed are rewritten.
+      expectFc1WeightEditFiles(diff.rewritten);
       expect(diff.added).toEqual([]);
       expect(diff.removed).toEqual([]);
       expect(second.build.delta.layers.map((l) => l.path)).toEqual(['encoder.0.ffn.fc1']);
@@ -60,19 +71,21 @@ describe('incremental build', () => {
     });
   }
 
-  it("outputBits of one layer: also its consumers (input quantization), the top level (port widths) and @model", async () => {
+  it("outputBits of one layer: also its consumers (input quantization), the testbenches downstream, the top level (port widths) and @model", async () => {
     const { dir, out, second } = await twoBuilds(config(), config(`layers: { 'encoder.0.attn.q': { outputBits: 6 } }`));
-    expect(rebuiltIds(second)).toEqual(['encoder.0.attn.q', 'encoder.0.attn.scores', '@top', '@model', '@reports']);
+    const downstream = downstreamTestbenches(second, 'encoder.0.attn.q');
+    expect(rebuiltIds(second)).toEqual(['encoder.0.attn.q', ...downstream, '@top', '@model', '@reports']);
     const why = Object.fromEntries(second.build.rebuilt.map((r) => [r.unit, r.reason]));
     expect(why['encoder.0.attn.q']).toMatch(/^outputBits 8→6/);
     expect(why['encoder.0.attn.scores']).toMatch(/input quantization changed \(from encoder\.0\.attn\.q\)/);
+    expect(why['encoder.0.attn.softmax']).toMatch(/^replayed activations depend on encoder\.0\.attn\.q/);
     expect(why['@top']).toBe('interface of encoder.0.attn.q, encoder.0.attn.scores changed');
     await expectSameAsFullBuild(dir, out);
   });
 
   it('outputBits before a ReLU: the ReLU passes the quantization on to the layer after it', async () => {
     const { second } = await twoBuilds(config(), config(`layers: { 'encoder.0.ffn.fc1': { outputBits: 6 } }`));
-    expect(rebuiltIds(second)).toEqual(['encoder.0.ffn.fc1', 'encoder.0.ffn.relu', 'encoder.0.ffn.fc2', '@top', '@model', '@reports']);
+    expect(rebuiltIds(second)).toEqual(['encoder.0.ffn.fc1', 'encoder.0.ffn.relu', ...downstreamTestbenches(second, 'encoder.0.ffn.fc1'), '@top', '@model', '@reports']);
     expect(second.build.rebuilt.find((r) => r.unit === 'encoder.0.ffn.fc2')!.reason).toMatch(/input quantization changed \(from encoder\.0\.ffn\.relu\)/);
   });
 

@@ -4,7 +4,7 @@
  * 8-bit inputs, d_model cycling through 8–64 (powers of two and not), γ at assorted widths; then rows that
  * stress the method (constant, extreme, one outlier) written into the testbench's own vector files.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { vectorFile } from '../../src/emitters/vhdl/testbench.js';
@@ -69,10 +69,13 @@ describe('layer norm, bit-exact in GHDL', () => {
     const x = Int32Array.from(rows.slice(0, 3).flat()); // the layer has 3 rows of 16
     const x2 = Int32Array.from(rows.slice(3).flat());
     const tb = run.testbenches[0]!;
+    // The stress rows replace the last (full-range random) run; the recorded runs stay.
+    const recorded = (file: string, n: number) => readFileSync(join(run.outDir, file), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map(Number).slice(0, (tb.windows - 1) * n);
+    const [x0, y0] = [recorded(tb.vectors.X0_FILE!, 48), recorded(tb.vectors.Y_FILE!, 48)];
     for (const input of [x, x2]) {
       const expected = runLayer(node, quantizeModel(run.design), [input]);
-      writeFileSync(join(run.outDir, tb.vectors.X0_FILE!), vectorFile('stress rows', input));
-      writeFileSync(join(run.outDir, tb.vectors.Y_FILE!), vectorFile('stress rows, expected', expected));
+      writeFileSync(join(run.outDir, tb.vectors.X0_FILE!), vectorFile('recorded runs, then stress rows', [...x0, ...input]));
+      writeFileSync(join(run.outDir, tb.vectors.Y_FILE!), vectorFile('recorded runs, then stress rows, expected', [...y0, ...expected]));
       const [r] = await simulate([tb], { outDir: run.outDir });
       expect(failures([r!])).toBe('');
     }

@@ -1,8 +1,8 @@
 /**
  * Bit-exactness in GHDL: every layer kind of the Transformer at widths 2, 3, 4, 6, 8 and 16, heads 1, 2
  * and 4, several seeds and shapes, plus mixed precision and two encoder layers. Each layer is simulated
- * alone on full-range random inputs, and the whole model on its sample window; every output must equal the
- * integer reference model and every cycle count the estimate.
+ * alone on activations recorded from test windows and on full-range random inputs, and the whole model on its
+ * test windows; every output must equal the integer reference model and every cycle count the estimate.
  */
 import { describe, expect } from 'vitest';
 import { transformer } from '../../src/index.js';
@@ -28,7 +28,10 @@ describe('every layer kind, bit-exact in GHDL', () => {
         defaults: { weightBits: c.bits, outputBits: c.bits },
         weights: { seed: c.seed },
       });
-      expect(failures(run.results)).toBe('');
+      // At 2 and 3 bits a layer may saturate on the recorded windows: its testbench then fails its sanity check,
+      // after every output was compared (all equal) and every cycle count checked.
+      expect(failures(run.results.filter((r) => !r.saturated))).toBe('');
+      if (c.bits >= 4) expect(run.results.filter((r) => r.saturated).map((r) => r.unit)).toEqual([]);
       expect(new Set(run.results.map((r) => r.kind))).toEqual(new Set(KINDS));
       for (const r of run.results) {
         expect(r.mismatches).toBe(0);

@@ -102,3 +102,17 @@ export class Events {
   }
 }
 
+
+/** The small transformer's layers with a testbench downstream of encoder.0.ffn.fc1 (they replay its activations). */
+export const AFTER_FC1 = ['encoder.0.ffn.fc2', 'encoder.0.ffn_add', 'encoder.0.ffn_norm', 'pool', 'output_linear'];
+
+/**
+ * What a change of encoder.0.ffn.fc1's weights rewrites: its entity (ROM) and expected outputs, the model's
+ * expected outputs, the reports, and of the testbenches downstream only their vectors (never their entities).
+ */
+export function expectFc1WeightEditFiles(rewritten: readonly string[]): void {
+  const own = ['report.json', 'report.md', 'sim/vectors/encoder_0_ffn_fc1.y.txt', 'sim/vectors/transformer.y.txt', 'vhdl/encoder_0_ffn_fc1.vhd'];
+  expect(rewritten).toEqual(expect.arrayContaining([...own, 'sim/vectors/encoder_0_ffn_fc2.x0.txt']));
+  const names = AFTER_FC1.map((p) => p.replace(/\./g, '_')).join('|');
+  for (const f of rewritten.filter((f) => !own.includes(f))) expect(f).toMatch(new RegExp(`^sim/vectors/(${names})\\.(x\\d|y)\\.txt$`));
+}

@@ -9,7 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { project, ROOT } from '../helpers.js';
-import { diffSnapshots, snapshot } from './_helpers.js';
+import { diffSnapshots, expectFc1WeightEditFiles, snapshot } from './_helpers.js';
 
 const BIN = join(ROOT, 'bin', 'kiln.js');
 const WAIT = 60_000;
@@ -92,11 +92,12 @@ describe('kiln watch (binary)', () => {
     writeFileSync(join(dir, 'fpga.config.ts'), configText(`'encoder.0.ffn.fc1': { weightBits: 4 }`));
     const edit = await kiln.waitFor(/\n  total +LUT [\d,]+\/8,000 .*: fits xc7s15\n/);
     expect(edit).toMatch(/\] fpga\.config\.ts changed\n/);
-    expect(edit).toMatch(/rebuilt 3 of 23 units \(20 unchanged\) in \d+ ms; wrote 5 files\n/);
+    expect(edit).toMatch(/rebuilt 8 of 23 units \(15 unchanged\) in \d+ ms; wrote \d+ files\n/);
+    expect(edit).toMatch(/\n  encoder\.0\.ffn\.fc2 +replayed activations depend on encoder\.0\.ffn\.fc1\n/);
     expect(edit).toMatch(/\n  encoder\.0\.ffn\.fc1 +weightBits 8→4/);
     expect(edit).toMatch(/\n  @model +expected output depends on encoder\.0\.ffn\.fc1\n/);
     expect(edit).toMatch(/\n  encoder\.0\.ffn\.fc1 +LUT -\d+ .*cycles \+0\n/);
-    expect(diffSnapshots(s0, snapshot(out)).rewritten).toEqual(['report.json', 'report.md', 'sim/vectors/encoder_0_ffn_fc1.y.txt', 'sim/vectors/transformer.y.txt', 'vhdl/encoder_0_ffn_fc1.vhd']);
+    expectFc1WeightEditFiles(diffSnapshots(s0, snapshot(out)).rewritten);
 
     // A syntax error: reported, the build stays, watching goes on.
     const s1 = snapshot(out);
@@ -109,7 +110,7 @@ describe('kiln watch (binary)', () => {
     // Fixed, with another change: rebuilt from the last good build.
     writeFileSync(join(dir, 'fpga.config.ts'), configText(`'encoder.0.ffn.fc1': { weightBits: 4, outputBits: 6 }`));
     const fixed = await kiln.waitFor(/: fits xc7s15\n/);
-    expect(fixed).toMatch(/rebuilt 6 of 23 units/);
+    expect(fixed).toMatch(/rebuilt 10 of 23 units/);
     expect(fixed).toMatch(/\n  encoder\.0\.ffn\.relu +outputBits 8→6, input quantization changed \(from encoder\.0\.ffn\.fc1\)/);
 
     // The imported helper module.

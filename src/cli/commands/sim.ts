@@ -90,7 +90,7 @@ async function runSim(values: OptionValues, io: Io): Promise<number> {
 }
 
 function renderSimTable(results: readonly SimResult[]): string {
-  const header = ['Testbench', 'Kind', 'Result', 'Windows', 'Outputs', 'Mismatches', 'Cycles', 'Estimated', 'Time'];
+  const header = ['Testbench', 'Kind', 'Result', 'Runs', 'Outputs', 'Mismatches', 'Cycles', 'Estimated', 'Time'];
   const rows = [
     header,
     ...results.map((r) => [r.unit, r.kind, r.status, String(r.windows), String(r.outputs), String(r.mismatches), r.cycles === undefined ? '-' : formatCount(r.cycles), formatCount(r.expectedCycles), `${(r.durationMs / 1000).toFixed(1)} s`]),
@@ -98,7 +98,7 @@ function renderSimTable(results: readonly SimResult[]): string {
   const w = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd());
   for (const r of results) {
-    for (const m of r.firstMismatches) lines.push(`  ${r.unit}: ${r.windows > 1 ? `window ${Math.floor(m.index / (r.outputs / r.windows))} ` : ''}output ${r.windows > 1 ? m.index % (r.outputs / r.windows) : m.index} expected ${m.expected} got ${m.got}`);
+    for (const m of r.firstMismatches) lines.push(`  ${r.unit}: ${r.windows > 1 ? `run ${Math.floor(m.index / (r.outputs / r.windows))} ` : ''}output ${r.windows > 1 ? m.index % (r.outputs / r.windows) : m.index} expected ${m.expected} got ${m.got}`);
   }
   const passed = results.filter((r) => r.status === 'pass').length;
   lines.push('', `${passed} of ${results.length} testbenches passed`);

@@ -30,7 +30,7 @@ export interface TestbenchEntry {
   expectedCycles: number;
   /** Outputs of one run. */
   outputs: number;
-  /** Input windows it runs (1 for a layer's own testbench). */
+  /** Runs: input windows for the whole model; for a layer, its recorded runs and one full-range random run. */
   windows: number;
 }
 
@@ -49,17 +49,27 @@ export function compileOrder(design: ResolvedDesign): string[] {
 
 const engineCycles = (node: LayerNode) => hardwareOf(node).cycles();
 
+/** Test windows whose activations every layer testbench replays before its full-range random run. */
+export const RECORDED_RUNS = 3;
+
+/** The test windows a layer testbench replays, spread over the `windows` the model has. */
+export function recordedWindows(windows: number): number[] {
+  const k = Math.min(RECORDED_RUNS, windows);
+  return Array.from({ length: k }, (_, i) => Math.floor((i * windows) / k));
+}
+
 /** The testbench of a scheduled layer, as `kiln sim` runs it (no file is generated for this). */
-export function layerTestbenchEntry(node: LayerNode, cycles: number): TestbenchEntry {
+export function layerTestbenchEntry(node: LayerNode, cycles: number, windows: number = TEST_WINDOWS): TestbenchEntry {
   const vectors: Record<string, string> = {};
   node.inputs.forEach((_, p) => (vectors[`X${p}_FILE`] = `${SIM_DIR}/vectors/${node.name}.x${p}.txt`));
   vectors.Y_FILE = `${SIM_DIR}/vectors/${node.name}.y.txt`;
-  return { unit: node.path, kind: node.kind, top: `${node.name}_tb`, sources: [ARITH_FILE, layerVhdlFile(node), `${SIM_DIR}/${node.name}_tb.vhd`], vectors, expectedCycles: cycles, outputs: node.output.elements, windows: 1 };
+  const runs = recordedWindows(windows).length + 1;
+  return { unit: node.path, kind: node.kind, top: `${node.name}_tb`, sources: [ARITH_FILE, layerVhdlFile(node), `${SIM_DIR}/${node.name}_tb.vhd`], vectors, expectedCycles: cycles, outputs: node.output.elements, windows: runs };
 }
 
 /** Every testbench: one per scheduled layer, then the whole model's. Metadata only: cheap, emits nothing. */
 export function testbenchEntries(design: ResolvedDesign, cyclesOf: (node: LayerNode) => number = engineCycles, windows: number = TEST_WINDOWS): TestbenchEntry[] {
-  const entries = design.layers.filter((l) => l.role === 'scheduled').map((node) => layerTestbenchEntry(node, cyclesOf(node)));
+  const entries = design.layers.filter((l) => l.role === 'scheduled').map((node) => layerTestbenchEntry(node, cyclesOf(node), windows));
   const output = design.layers.find((l) => l.path === design.output)!;
   entries.push({
     unit: design.name,
@@ -81,8 +91,8 @@ export interface HardwareContext {
   readonly design: ResolvedDesign;
   readonly model: QuantizedModel;
   readonly testbenches: readonly TestbenchEntry[];
-  /** Expected outputs of the whole model for its test inputs, when the caller has them (incremental builds). */
-  readonly expected?: readonly Int32Array[];
+  /** Every layer's output for test window w, when the caller keeps them (incremental builds cache them). */
+  readonly activations?: (window: number) => ReadonlyMap<string, Int32Array>;
 }
 
 /** The files of one unit. */
@@ -103,28 +113,51 @@ export function emitHardwareUnit(unit: HardwareUnit, ctx: HardwareContext): Map<
 }
 
 /**
- * A layer's entity and, for a scheduled layer, its self-checking testbench with full-range random inputs (from
- * the seed and the layer path) and the reference model's expected outputs.
+ * A layer's entity and, for a scheduled layer, its self-checking testbench: runs with the activations its
+ * producers give on recorded test windows, then one with full-range random inputs (from the seed and the layer
+ * path), each with the reference model's expected outputs.
  */
-function emitLayerUnit(node: LayerNode, { design, model, testbenches }: HardwareContext): Map<string, string> {
+function emitLayerUnit(node: LayerNode, ctx: HardwareContext): Map<string, string> {
+  const { design, model, testbenches } = ctx;
   const hw = hardwareOf(node);
-  const files = new Map([[layerVhdlFile(node), hw.vhdl(model.layers.get(node.path)!)]]);
+  const q = model.layers.get(node.path)!;
+  const files = new Map([[layerVhdlFile(node), hw.vhdl(q)]]);
   if (!hw.scheduled) return files;
   const entry = testbenches.find((t) => t.unit === node.path)!;
-  const inputs = randomLayerInputs(node, design.weights.seed);
-  const expected = runLayer(node, model, inputs);
-  files.set(entry.sources[2]!, emitLayerTestbench(node, entry.expectedCycles));
-  inputs.forEach((values, p) => {
-    files.set(entry.vectors[`X${p}_FILE`]!, vectorFile(`${node.path} input ${p} (from ${node.inputs[p]!.from}), ${node.inputs[p]!.bits}-bit, full-range random`, values));
+  const activations = ctx.activations ?? referenceActivations(design, model);
+  const windows = recordedWindows(model.testInputs.length);
+  const runs = [
+    ...windows.map((w) => {
+      const values = activations(w);
+      return node.inputs.map((i) => values.get(i.from)!);
+    }),
+    randomLayerInputs(node, design.weights.seed),
+  ];
+  if (runs.length !== entry.windows) throw new Error(`${node.path}: ${runs.length} testbench runs, the index says ${entry.windows}`);
+  const expected = runs.map((inputs) => runLayer(node, model, inputs));
+  files.set(entry.sources[2]!, emitLayerTestbench(node, entry.expectedCycles, { recorded: windows.length, total: runs.length }, q.output.zeroPoint));
+  const source = `run r < ${windows.length}: recorded from test window${windows.length === 1 ? '' : 's'} ${windows.join(', ')}; last run: full-range random`;
+  node.inputs.forEach((inp, p) => {
+    files.set(entry.vectors[`X${p}_FILE`]!, vectorFile(`${node.path} input ${p} (from ${inp.from}), ${inp.bits}-bit, ${runs.length} runs of ${inp.elements} (${source})`, concat(runs.map((r) => r[p]!))));
   });
-  files.set(entry.vectors.Y_FILE!, vectorFile(`${node.path} expected output from the integer reference model`, expected));
+  files.set(entry.vectors.Y_FILE!, vectorFile(`${node.path} expected output of each run from the integer reference model`, concat(expected)));
   return files;
 }
 
+/** Every layer's output for a test window, through the reference model (memoised per window). */
+function referenceActivations(design: ResolvedDesign, model: QuantizedModel): (window: number) => ReadonlyMap<string, Int32Array> {
+  const memo = new Map<number, Map<string, Int32Array>>();
+  return (w) => {
+    let values = memo.get(w);
+    if (!values) memo.set(w, (values = runReference(design, model, model.testInputs[w]!)));
+    return values;
+  };
+}
+
 /** The whole-model testbench (the test windows through the reference model) and the testbench index. */
-function emitModelUnit({ design, model, testbenches, expected }: HardwareContext): Map<string, string> {
+function emitModelUnit({ design, model, testbenches, activations = referenceActivations(design, model) }: HardwareContext): Map<string, string> {
   const entry = testbenches.find((t) => t.kind === 'model')!;
-  const outputs = expected ?? model.testInputs.map((x) => runReference(design, model, x).get(design.output)!);
+  const outputs = model.testInputs.map((_, w) => activations(w).get(design.output)!);
   const windows = model.testInputs.length;
   return new Map([
     [entry.sources[entry.sources.length - 1]!, emitTopTestbench(design, entry.expectedCycles, windows)],
@@ -141,9 +174,10 @@ export function hardwareUnits(design: ResolvedDesign): HardwareUnit[] {
 
 /** Every unit at once (for tools and tests that want the files without a build folder). */
 export function emitHardware(design: ResolvedDesign, model: QuantizedModel): { files: Map<string, string>; testbenches: TestbenchEntry[] } {
-  const testbenches = testbenchEntries(design);
+  const testbenches = testbenchEntries(design, engineCycles, model.testInputs.length);
+  const activations = referenceActivations(design, model);
   const files = new Map<string, string>();
-  for (const unit of hardwareUnits(design)) for (const [rel, text] of emitHardwareUnit(unit, { design, model, testbenches })) files.set(rel, text);
+  for (const unit of hardwareUnits(design)) for (const [rel, text] of emitHardwareUnit(unit, { design, model, testbenches, activations })) files.set(rel, text);
   return { files, testbenches };
 }
 

@@ -5,6 +5,7 @@
  * mismatches. Any mismatch, a timeout or a short vector file ends the run with `severity failure`; a clean
  * run prints `KILN_RESULT PASS`.
  */
+import { intRange } from '../../arith/index.js';
 import type { LayerNode, ResolvedDesign } from '../../ir/types.js';
 import { addressBits, header, LIBRARIES } from '../../engines/_shared/vhdl.js';
 
@@ -76,11 +77,31 @@ report "KILN_CYCLES " & integer'image(cycles);`
     .map((l) => indent + l)
     .join('\n') + '\n';
 
-/** Testbench of one layer: its input ports are served by clocked memories loaded from vector files. */
-export function emitLayerTestbench(node: LayerNode, expectedCycles: number): string {
+/** How a layer's testbench drives it: runs 0..recorded-1 replay real activations, the last run is full-range random. */
+export interface LayerRuns {
+  /** Runs whose inputs were recorded from the model's test windows. */
+  readonly recorded: number;
+  /** All runs (recorded, then one full-range random). */
+  readonly total: number;
+}
+
+/**
+ * Testbench of one layer: its input ports are served by clocked memories loaded from vector files, one block of
+ * vectors per run. After comparing every output of every run, it checks that its test says something: when most
+ * expected outputs of the recorded runs sit at a bound of the output width (other than the representation of 0,
+ * where a ReLU puts its zeros), the layer saturates on real data, so equal outputs prove little; it fails with
+ * `KILN_SATURATED` (after any mismatches were reported).
+ */
+export function emitLayerTestbench(node: LayerNode, expectedCycles: number, runs: LayerRuns, outputZeroPoint: number): string {
   const tb = `${node.name}_tb`;
+  const outs = node.output.elements;
   const L: string[] = [];
-  L.push(header(`Self-checking testbench of layer '${node.path}'`, [`expects ${expectedCycles} cycles and ${node.output.elements} outputs`]));
+  L.push(
+    header(`Self-checking testbench of layer '${node.path}'`, [
+      `${runs.total} run${runs.total === 1 ? '' : 's'}: ${runs.recorded} with activations recorded from test windows, then one with full-range random inputs`,
+      `each run expects ${expectedCycles} cycles and ${outs} outputs`,
+    ]),
+  );
   L.push(LIBRARIES + 'use std.textio.all;\n');
   L.push(`entity ${tb} is`);
   L.push('  generic (');
@@ -92,16 +113,23 @@ export function emitLayerTestbench(node: LayerNode, expectedCycles: number): str
   L.push('');
   L.push(`architecture sim of ${tb} is`);
   L.push(LOADER);
-  node.inputs.forEach((inp, p) => L.push(`  constant X${p} : int_array := load(X${p}_FILE, ${inp.elements});`));
-  L.push(`  constant EXPECTED : int_array := load(Y_FILE, ${node.output.elements});`);
+  L.push(`  constant RUNS : positive := ${runs.total};`);
+  L.push(`  constant RECORDED : natural := ${runs.recorded};  -- runs 0 .. RECORDED - 1 replay real activations`);
+  node.inputs.forEach((inp, p) => L.push(`  constant X${p} : int_array := load(X${p}_FILE, RUNS * ${inp.elements});`));
+  L.push(`  constant EXPECTED : int_array := load(Y_FILE, RUNS * ${outs});`);
+  const { min, max } = intRange(node.output.bits);
+  L.push(`  constant OUT_MIN : integer := ${min};`);
+  L.push(`  constant OUT_MAX : integer := ${max};`);
+  L.push(`  constant OUT_ZERO : integer := ${outputZeroPoint};  -- the output's representation of 0`);
   L.push("  signal clk : std_logic := '0';");
   L.push('  signal running : boolean := true;');
   L.push("  signal enable, done : std_logic := '0';");
+  L.push('  signal run : natural := 0;');
   node.inputs.forEach((inp, p) => {
     L.push(`  signal x${p}_addr : unsigned(${addressBits(inp.elements) - 1} downto 0);`);
     L.push(`  signal x${p}_data : signed(${inp.bits - 1} downto 0) := (others => '0');`);
   });
-  L.push(`  signal y_addr : unsigned(${addressBits(node.output.elements) - 1} downto 0) := (others => '0');`);
+  L.push(`  signal y_addr : unsigned(${addressBits(outs) - 1} downto 0) := (others => '0');`);
   L.push(`  signal y_data : signed(${node.output.bits - 1} downto 0);`);
   L.push('begin');
   L.push("  clk <= not clk after 5 ns when running else '0';");
@@ -115,11 +143,11 @@ export function emitLayerTestbench(node: LayerNode, expectedCycles: number): str
   L.push('    );');
   L.push('');
   node.inputs.forEach((inp, p) => {
-    L.push(`  -- the producer '${inp.from}': a clocked read port`);
+    L.push(`  -- the producer '${inp.from}': a clocked read port over the current run's vectors`);
     L.push(`  x${p}_memory : process (clk)`);
     L.push('  begin');
     L.push('    if rising_edge(clk) then');
-    L.push(`      x${p}_data <= to_signed(X${p}(to_integer(x${p}_addr)), ${inp.bits});`);
+    L.push(`      x${p}_data <= to_signed(X${p}(run * ${inp.elements} + to_integer(x${p}_addr)), ${inp.bits});`);
     L.push('    end if;');
     L.push('  end process;');
   });
@@ -127,11 +155,29 @@ export function emitLayerTestbench(node: LayerNode, expectedCycles: number): str
   L.push('  stimulus : process');
   L.push('    variable cycles : natural := 0;');
   L.push('    variable mismatches : natural := 0;');
+  L.push('    variable saturated : natural := 0;');
   L.push('  begin');
-  L.push(RUN(2 * expectedCycles + 100));
-  L.push('    -- compare every output');
-  L.push(COMPARE(node.output.elements, 'y_addr', 'y_data', '0'));
-  L.push(VERDICT(node.output.elements, ''));
+  L.push('    for r in 0 to RUNS - 1 loop');
+  L.push('      run <= r;');
+  L.push(RUN(2 * expectedCycles + 100, '      '));
+  L.push('      -- compare every output of this run');
+  L.push(COMPARE(outs, 'y_addr', 'y_data', `r * ${outs}`, '      '));
+  L.push("      enable <= '0';  -- resets the controller for the next run");
+  L.push('      wait until falling_edge(clk);');
+  L.push('    end loop;');
+  L.push(`    if mismatches > 0 then`);
+  L.push(`      report "KILN_RESULT FAIL " & integer'image(mismatches) & " of ${runs.total * outs} outputs differ" severity failure;`);
+  L.push('    end if;');
+  L.push('    -- sanity: equal outputs prove little when the recorded runs mostly saturate');
+  L.push(`    for i in 0 to RECORDED * ${outs} - 1 loop`);
+  L.push('      if (EXPECTED(i) = OUT_MIN or EXPECTED(i) = OUT_MAX) and EXPECTED(i) /= OUT_ZERO then');
+  L.push('        saturated := saturated + 1;');
+  L.push('      end if;');
+  L.push('    end loop;');
+  L.push(`    if 2 * saturated > RECORDED * ${outs} then`);
+  L.push(`      report "KILN_SATURATED " & integer'image(saturated) & " of " & integer'image(RECORDED * ${outs}) & " expected outputs of the recorded runs sit at the bounds of the ${node.output.bits}-bit output" severity failure;`);
+  L.push('    end if;');
+  L.push(VERDICT(runs.total * outs, ` of ${runs.total} run${runs.total === 1 ? '' : 's'}`));
   L.push('  end process;');
   L.push('end architecture sim;');
   return L.join('\n') + '\n';

@@ -38,16 +38,17 @@ export const semantics: KindSemantics<'linear', LinearDims, LinearFloat, LinearP
     params: ({ dims: d }, t) => ({ weights: t.weight!.values, bias: d.bias ? t.bias!.values : undefined, ...(t.weight!.quantized ? { quantizedWeights: t.weight!.quantized } : {}) }),
   },
   float(node, { weights: w, bias: b }, [x]) {
-    const d = node.dims;
+    const { rows, inFeatures: n, outFeatures: m } = node.dims;
     const out = batchOf(x!.samples, node.output.elements);
+    const [xs, ys] = [x!.data, out.data];
     for (let s = 0; s < x!.samples; s++) {
-      const xo = s * d.rows * d.inFeatures;
-      const yo = s * d.rows * d.outFeatures;
-      for (let r = 0; r < d.rows; r++) {
-        for (let o = 0; o < d.outFeatures; o++) {
+      for (let r = 0; r < rows; r++) {
+        const xr = (s * rows + r) * n;
+        const yr = (s * rows + r) * m;
+        for (let o = 0; o < m; o++) {
           let acc = b ? b[o]! : 0;
-          for (let i = 0; i < d.inFeatures; i++) acc += x!.data[xo + r * d.inFeatures + i]! * w[o * d.inFeatures + i]!;
-          out.data[yo + r * d.outFeatures + o] = acc;
+          for (let i = 0, wi = o * n; i < n; i++, wi++) acc += xs[xr + i]! * w[wi]!;
+          ys[yr + o] = acc;
         }
       }
     }
@@ -63,16 +64,17 @@ export const semantics: KindSemantics<'linear', LinearDims, LinearFloat, LinearP
     };
   },
   int(node, layer, [x]) {
-    const d = node.dims;
-    const q = layer.params;
+    const { rows, inFeatures: n, outFeatures: m } = node.dims;
+    const { weights: w, weightZero: zw, bias } = layer.params;
     const zx = layer.inputs[0]!.zeroPoint;
+    const xs = x!;
     const out = new Int32Array(node.output.elements);
-    const requant = requantizer(q.mult, layer.output.zeroPoint, layer.output.bits);
-    for (let r = 0; r < d.rows; r++) {
-      for (let o = 0; o < d.outFeatures; o++) {
-        let acc = q.bias ? q.bias[o]! : 0;
-        for (let i = 0; i < d.inFeatures; i++) acc += (x![r * d.inFeatures + i]! - zx) * (q.weights[o * d.inFeatures + i]! - q.weightZero);
-        out[r * d.outFeatures + o] = requant(checkExact(acc, node.path));
+    const requant = requantizer(layer.params.mult, layer.output.zeroPoint, layer.output.bits);
+    for (let r = 0; r < rows; r++) {
+      for (let o = 0; o < m; o++) {
+        let acc = bias ? bias[o]! : 0;
+        for (let i = 0, xi = r * n, wi = o * n; i < n; i++, xi++, wi++) acc += (xs[xi]! - zx) * (w[wi]! - zw);
+        out[r * m + o] = requant(checkExact(acc, node.path));
       }
     }
     return out;

@@ -15,22 +15,25 @@ export interface MatmulParams {
   readonly mult: Multiplier;
 }
 
-/** Calls f(out, aIndex(k), bIndex(k)) for every output element in row-major output order. */
-function forEachDot(node: KindNode<'matmul', MatmulDims>, f: (out: number, a: (k: number) => number, b: (k: number) => number) => void): void {
+/**
+ * Calls f(out, a0, aStep, b0, bStep) for every output element in row-major output order: its dot product is
+ * Σ_k a[a0 + k·aStep]·b[b0 + k·bStep] over k < inner.
+ */
+function forEachDot(node: KindNode<'matmul', MatmulDims>, f: (out: number, a0: number, aStep: number, b0: number, bStep: number) => void): void {
   const d = node.dims;
   const width = node.inputs[1]!.shape[1]!; // d_model of the second operand
   if (d.mode === 'scores') {
+    // a = q [rows][width], b = k [cols][width]: head h reads columns h·dh … of both
     const dh = d.inner;
     for (let h = 0; h < d.heads; h++)
       for (let i = 0; i < d.rows; i++)
-        for (let j = 0; j < d.cols; j++)
-          f((h * d.rows + i) * d.cols + j, (k) => i * width + h * dh + k, (k) => j * width + h * dh + k);
+        for (let j = 0; j < d.cols; j++) f((h * d.rows + i) * d.cols + j, i * width + h * dh, 1, j * width + h * dh, 1);
   } else {
+    // a = attention [heads][rows][L], b = v [L][width]: head h writes columns h·cols … of the output
     const L = d.inner;
     for (let i = 0; i < d.rows; i++)
       for (let h = 0; h < d.heads; h++)
-        for (let c = 0; c < d.cols; c++)
-          f(i * width + h * d.cols + c, (k) => (h * d.rows + i) * L + k, (k) => k * width + h * d.cols + c);
+        for (let c = 0; c < d.cols; c++) f(i * width + h * d.cols + c, (h * d.rows + i) * L, 1, h * d.cols + c, width);
   }
 }
 
@@ -46,10 +49,11 @@ export const semantics: KindSemantics<'matmul', MatmulDims, NoParams, MatmulPara
     const n = node.output.elements;
     const out = batchOf(a!.samples, n);
     const scale = attentionScale(d);
+    const [x, y, inner] = [a!.data, b!.data, d.inner];
     for (let s = 0; s < a!.samples; s++) {
-      forEachDot(node, (o, ai, bi) => {
+      forEachDot(node, (o, a0, aStep, b0, bStep) => {
         let acc = 0;
-        for (let k = 0; k < d.inner; k++) acc += a!.data[s * na + ai(k)]! * b!.data[s * nb + bi(k)]!;
+        for (let k = 0, ai = s * na + a0, bi = s * nb + b0; k < inner; k++, ai += aStep, bi += bStep) acc += x[ai]! * y[bi]!;
         out.data[s * n + o] = acc * scale;
       });
     }
@@ -62,9 +66,10 @@ export const semantics: KindSemantics<'matmul', MatmulDims, NoParams, MatmulPara
     const zb = layer.inputs[1]!.zeroPoint;
     const out = new Int32Array(node.output.elements);
     const requant = requantizer(layer.params.mult, layer.output.zeroPoint, layer.output.bits);
-    forEachDot(node, (o, ai, bi) => {
+    const [x, y, inner] = [a!, b!, d.inner];
+    forEachDot(node, (o, a0, aStep, b0, bStep) => {
       let acc = 0;
-      for (let k = 0; k < d.inner; k++) acc += (a![ai(k)]! - za) * (b![bi(k)]! - zb);
+      for (let k = 0, ai = a0, bi = b0; k < inner; k++, ai += aStep, bi += bStep) acc += (x[ai]! - za) * (y[bi]! - zb);
       out[o] = requant(checkExact(acc, node.path));
     });
     return out;

@@ -14,6 +14,9 @@ export const semantics: KindSemantics<'relu', RowsCols, NoParams, NoParams> = {
   quantize: () => ({}),
   int(_node, layer, [x]) {
     const z = layer.inputs[0]!.zeroPoint;
-    return Int32Array.from(x!, (v) => Math.max(v, z));
+    const xs = x!;
+    const out = new Int32Array(xs.length);
+    for (let i = 0; i < xs.length; i++) out[i] = xs[i]! > z ? xs[i]! : z;
+    return out;
   },
 };
