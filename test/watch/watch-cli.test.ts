@@ -4,58 +4,12 @@
  * survives a syntax error with the last good build in place, follows an imported helper module, and stops
  * cleanly on SIGINT (exit 0, lock released). Waits are on output lines with generous timeouts, never sleeps.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { project, ROOT } from '../helpers.js';
+import { KilnProcess as Kiln } from '../process.js';
+import { project } from '../helpers.js';
 import { diffSnapshots, expectFc1WeightEditFiles, snapshot } from './_helpers.js';
-
-const BIN = join(ROOT, 'bin', 'kiln.js');
-const WAIT = 60_000;
-
-class Kiln {
-  readonly child: ChildProcess;
-  output = '';
-  #cursor = 0;
-  #wake: (() => void) | undefined;
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[], cwd: string) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const take = (b: Buffer) => {
-      this.output += b.toString();
-      this.#wake?.();
-    };
-    this.child.stdout!.on('data', take);
-    this.child.stderr!.on('data', take);
-    this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
-  }
-
-  /** Waits for output after the last match to match `re`; returns the text from the cursor to the end of the match. */
-  async waitFor(re: RegExp, timeoutMs = WAIT): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rest = this.output.slice(this.#cursor);
-      const m = re.exec(rest);
-      if (m) {
-        const upTo = m.index + m[0].length;
-        this.#cursor += upTo;
-        return rest.slice(0, upTo);
-      }
-      if (this.child.exitCode !== null) throw new Error(`kiln exited (${this.child.exitCode}) before ${re}:\n${this.output}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${re} within ${timeoutMs} ms:\n${this.output}`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.#wake = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-    }
-  }
-}
 
 const running: Kiln[] = [];
 afterEach(() => {
