@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,3 +42,12 @@ export function configSource(body: string): string {
 }
 
 export const DEFAULT_MODEL = `transformer({ window: 24, inputFeatures: 7, dModel: 16, ffnDim: 64 })`;
+
+/** A fresh copy of the default project: the root fpga.config.ts and the trained model it names. */
+export function defaultProject(config: (text: string) => string = (t) => t): string {
+  const dir = tempDir('kiln-default-');
+  writeFileSync(join(dir, 'fpga.config.ts'), config(readFileSync(DEFAULT_CONFIG, 'utf8')));
+  mkdirSync(join(dir, 'models'));
+  cpSync(join(ROOT, 'models', 'airbase-pm10'), join(dir, 'models', 'airbase-pm10'), { recursive: true });
+  return dir;
+}

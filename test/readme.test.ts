@@ -5,10 +5,10 @@
  * lines between two `...` must appear as it is, consecutively, in order. Only times (`412 ms`, `[14:02:11]`) may
  * differ. The watch example applies the edit the README names ("After adding `…` to `fpga.config.ts`").
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from './helpers.js';
+import { defaultProject, ROOT } from './helpers.js';
 import { KilnProcess } from './process.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -46,15 +46,6 @@ function mismatch(expected: readonly string[], output: string): string {
     from = at + segment.length;
   }
   return '';
-}
-
-/** A fresh copy of the default project: the config and the model it names. */
-function defaultProject(): string {
-  const dir = tempDir('kiln-readme-');
-  writeFileSync(join(dir, 'fpga.config.ts'), readFileSync(join(ROOT, 'fpga.config.ts'), 'utf8'));
-  mkdirSync(join(dir, 'models'));
-  cpSync(join(ROOT, 'models', 'airbase-pm10'), join(dir, 'models', 'airbase-pm10'), { recursive: true });
-  return dir;
 }
 
 const running: KilnProcess[] = [];
