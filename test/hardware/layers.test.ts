@@ -37,7 +37,7 @@ describe('every layer kind, bit-exact in GHDL', () => {
         expect(r.mismatches).toBe(0);
         expect(r.cycles).toBe(r.expectedCycles);
       }
-    });
+    }, 300_000);
   }
 
   itGhdl('mixed precision: neighbouring layers of different widths, storage and multipliers', async () => {
@@ -63,7 +63,7 @@ describe('every layer kind, bit-exact in GHDL', () => {
     });
     expect(failures(run.results)).toBe('');
     expect(run.results.length).toBe(18);
-  });
+  }, 300_000);
 
   itGhdl('two encoder layers', async () => {
     const run = await buildAndSimulate({
@@ -74,5 +74,5 @@ describe('every layer kind, bit-exact in GHDL', () => {
     });
     expect(failures(run.results)).toBe('');
     expect(run.results.length).toBe(1 + 2 + 2 * 13 + 2);
-  });
+  }, 300_000);
 });

@@ -3,6 +3,7 @@ import { addressBits } from '../../devices/mapping.js';
 import { adder, block, comparator, counter, memory, multiplier, mux, register, type Sink } from '../../devices/primitives.js';
 import type { LayerNode } from '../../ir/types.js';
 import { requantizerParts } from '../_shared/cost.js';
+import { dividerParts } from '../_shared/blocks.js';
 import { LAYERNORM_STATES, normalizedBits, numeratorBits, quotientBits, rootIterations, type LayernormPlan } from './plan.js';
 
 /** Set bits of n: n·x is that many shifted copies of x added up. */
@@ -57,13 +58,7 @@ export function layernormParts(node: LayerNode, p: LayernormPlan, s: Sink): void
   // divider: |D|, numerator load, restoring steps, sign
   adder(s, '|D|', diffBits);
   adder(s, 'numerator + R', nb);
-  comparator(s, 'remainder ≥ divisor', nb);
-  adder(s, 'remainder − divisor', nb);
-  mux(s, 'remainder', 3, nb);
-  register(s, 'remainder', nb);
-  mux(s, 'divisor load or shift', 2, nb);
-  register(s, 'divisor', nb);
-  register(s, 'quotient', qb);
+  dividerParts(s, nb, qb);
   adder(s, 'sign of Q', normalizedBits(p));
   register(s, 'Q', normalizedBits(p));
 

@@ -5,9 +5,10 @@
  */
 import type { LayerNode } from '../../ir/types.js';
 import { ARITH_PACKAGE_NAME } from '../_shared/arith-package.js';
-import { addressBits, aggregate, layerHeader, LIBRARIES, ramStyle, romStyle } from '../_shared/vhdl.js';
+import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowWalkWrite } from '../_shared/blocks.js';
+import { addressBits, aggregate, layerHeader, LIBRARIES, romStyle } from '../_shared/vhdl.js';
 import type { LayerQuantization } from '../types.js';
-import { LAYERNORM_STATES, layernormCycles, normalizedBits, numeratorBits, quotientBits, rootIterations, type LayernormConstants, type LayernormPlan } from './plan.js';
+import { LAYERNORM_STATES, layernormCycles, numeratorBits, quotientBits, rootIterations, type LayernormConstants, type LayernormPlan } from './plan.js';
 
 /** n·x as shifted adds of x for the set bits of n (a constant multiply in adders, never a DSP). */
 function timesConstant(x: string, n: number, width: string): string {
@@ -86,9 +87,7 @@ architecture rtl of ${name} is
   signal variance : unsigned(VAR_BITS - 1 downto 0) := (others => '0');
   signal op, res, one : unsigned(VAR_BITS - 1 downto 0) := (others => '0');  -- square root: remainder, root, bit
   signal divisor_root : unsigned(NUM_BITS - 1 downto 0);
-  signal remainder, divisor : unsigned(NUM_BITS - 1 downto 0) := (others => '0');
-  signal quotient : unsigned(Q_BITS - 1 downto 0) := (others => '0');
-  signal negative : std_logic := '0';
+${dividerSignals('NUM_BITS', 'Q_BITS')}  signal negative : std_logic := '0';
   signal normalized : signed(Q_BITS downto 0) := (others => '0');
   signal acc   : signed(ACC_BITS - 1 downto 0) := (others => '0');
   signal mul_a : signed(MUL_A_BITS - 1 downto 0);
@@ -110,14 +109,7 @@ architecture rtl of ${name} is
   attribute rom_style of B_ROM : constant is "${romStyle(storage('bias'))}";
   signal b_data : signed(${BB - 1} downto 0) := (others => '0');
 
-  -- output buffer
-  type y_mem_t is array (OUTPUTS - 1 downto 0) of signed(OUT_BITS - 1 downto 0);
-  signal y_mem : y_mem_t := (others => (others => '0'));
-  attribute ram_style : string;
-  attribute ram_style of y_mem : signal is "${ramStyle(node.buffer!.storage)}";
-  signal y_we    : std_logic;
-  signal y_wdata : signed(OUT_BITS - 1 downto 0);
-begin
+${outputBufferSignals('OUTPUTS', node.buffer!.storage)}begin
   x0_addr <= to_unsigned(row * COLS + c, x0_addr'length);
   -- D = n * x - S, the row mean without a division
   diff <= ${timesConstant('x0_data', cols, 'DIFF_BITS')} - resize(row_sum, DIFF_BITS);
@@ -233,20 +225,10 @@ begin
               magnitude := unsigned(diff_r);
               negative <= '0';
             end if;
-            remainder <= shift_left(resize(magnitude, NUM_BITS), ${F + 1}) + divisor_root;
-            divisor <= shift_left(divisor_root, ${F + 1});
-            quotient <= (others => '0');
-            step <= 0;
+${dividerLoad('            ', `shift_left(resize(magnitude, NUM_BITS), ${F + 1}) + divisor_root`, `shift_left(divisor_root, ${F + 1})`)}            step <= 0;
             state <= S_DIVIDE;
         elsif state = S_DIVIDE then
-            if remainder >= divisor then
-              remainder <= remainder - divisor;
-              quotient <= quotient(Q_BITS - 2 downto 0) & '1';
-            else
-              quotient <= quotient(Q_BITS - 2 downto 0) & '0';
-            end if;
-            divisor <= shift_right(divisor, 1);
-            if step = Q_BITS - 1 then
+${dividerStep('            ')}            if step = Q_BITS - 1 then
               step <= 0;
               state <= S_SIGN;
             else
@@ -266,36 +248,13 @@ begin
             state <= S_SCALE;
         elsif state = S_SCALE then
             state <= S_WRITE;  -- prod <= acc * m
-        elsif state = S_WRITE then
-            if wr = OUTPUTS - 1 then
-              state <= S_DONE;
-            else
-              wr <= wr + 1;
-              if c = COLS - 1 then
-                c <= 0;
-                row <= row + 1;
-                state <= S_SUM;
-              else
-                c <= c + 1;
-                state <= S_READ;
-              end if;
-            end if;
-        else  -- S_DONE
+${rowWalkWrite('        ', 'OUTPUTS', 'S_SUM')}        else  -- S_DONE
             done <= '1';
         end if;
       end if;
     end if;
   end process;
 
-  output_buffer : process (clk)
-  begin
-    if rising_edge(clk) then
-      if y_we = '1' then
-        y_mem(wr) <= y_wdata;
-      end if;
-      y_data <= y_mem(to_integer(y_addr));
-    end if;
-  end process;
-end architecture rtl;
+${OUTPUT_BUFFER_PROCESS}end architecture rtl;
 `;
 }

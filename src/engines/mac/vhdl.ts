@@ -6,7 +6,8 @@
 import type { LayerNode, MemoryNode } from '../../ir/types.js';
 import type { LayerQuantization } from '../types.js';
 import { ARITH_PACKAGE_NAME } from '../_shared/arith-package.js';
-import { addressBits, affineExpr, aggregate, layerHeader, LIBRARIES, ramStyle, romStyle } from '../_shared/vhdl.js';
+import { outputBufferSignals, OUTPUT_BUFFER_PROCESS } from '../_shared/blocks.js';
+import { addressBits, affineExpr, aggregate, layerHeader, LIBRARIES, romStyle } from '../_shared/vhdl.js';
 import { isPerTerm, MAC_STATES, macCycles, type Affine, type MacConstants, type MacPlan, type Operand, type RomRole } from './plan.js';
 
 interface Rom {
@@ -135,13 +136,7 @@ export function emitMacLayer(node: LayerNode, plan: MacPlan, constants: MacConst
   if (aWidth > MA || bWidth > MB) throw new Error(`${node.path}: operand wider than the multiplier`);
 
   emit();
-  emit('  -- output buffer');
-  emit(`  type y_mem_t is array (OUTPUTS - 1 downto 0) of signed(OUT_BITS - 1 downto 0);`);
-  emit("  signal y_mem : y_mem_t := (others => (others => '0'));");
-  emit('  attribute ram_style : string;');
-  emit(`  attribute ram_style of y_mem : signal is "${ramStyle(node.buffer!.storage)}";`);
-  emit("  signal y_we    : std_logic;");
-  emit('  signal y_wdata : signed(OUT_BITS - 1 downto 0);');
+  emit(outputBufferSignals('OUTPUTS', node.buffer!.storage).trimEnd());
   emit(`  signal a_val : signed(${aWidth - 1} downto 0);`);
   emit(`  signal b_val : signed(${bWidth - 1} downto 0);`);
   emit('begin');
@@ -242,15 +237,7 @@ export function emitMacLayer(node: LayerNode, plan: MacPlan, constants: MacConst
   emit('    end if;');
   emit('  end process;');
   emit();
-  emit('  output_buffer : process (clk)');
-  emit('  begin');
-  emit('    if rising_edge(clk) then');
-  emit("      if y_we = '1' then");
-  emit('        y_mem(wr) <= y_wdata;');
-  emit('      end if;');
-  emit('      y_data <= y_mem(to_integer(y_addr));');
-  emit('    end if;');
-  emit('  end process;');
+  emit(OUTPUT_BUFFER_PROCESS.trimEnd());
   emit(`end architecture rtl;`);
   return L.join('\n') + '\n';
 }

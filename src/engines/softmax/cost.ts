@@ -2,6 +2,7 @@
 import { addressBits } from '../../devices/mapping.js';
 import { adder, block, comparator, counter, memory, mux, register, type Sink } from '../../devices/primitives.js';
 import type { LayerNode } from '../../ir/types.js';
+import { dividerParts } from '../_shared/blocks.js';
 import { expBitsOf, numeratorBitsOf, quotientBitsOf, SOFTMAX_STATES, type SoftmaxPlan } from './plan.js';
 
 export function softmaxParts(node: LayerNode, p: SoftmaxPlan, s: Sink): void {
@@ -29,12 +30,6 @@ export function softmaxParts(node: LayerNode, p: SoftmaxPlan, s: Sink): void {
   register(s, 'row sum', sumBits);
   adder(s, 'numerator 2eK', numBits);
   adder(s, 'numerator + S', numBits);
-  comparator(s, 'remainder ≥ divisor', numBits);
-  adder(s, 'remainder − divisor', numBits);
-  mux(s, 'remainder', 3, numBits);
-  register(s, 'remainder', numBits);
-  mux(s, 'divisor load or shift', 2, numBits);
-  register(s, 'divisor', numBits);
-  register(s, 'quotient', q);
+  dividerParts(s, numBits, q);
   adder(s, 'output zero point', node.output.bits + 1);
 }

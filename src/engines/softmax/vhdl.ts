@@ -6,7 +6,8 @@
 import type { LayerNode } from '../../ir/types.js';
 import type { LayerQuantization } from '../types.js';
 import { ARITH_PACKAGE_NAME } from '../_shared/arith-package.js';
-import { addressBits, layerHeader, LIBRARIES, ramStyle, romStyle } from '../_shared/vhdl.js';
+import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowWalkWrite } from '../_shared/blocks.js';
+import { addressBits, layerHeader, LIBRARIES, romStyle } from '../_shared/vhdl.js';
 import { expBitsOf, numeratorBitsOf, quotientBitsOf, SOFTMAX_STATES, softmaxCycles, type SoftmaxConstants, type SoftmaxPlan } from './plan.js';
 
 export function emitSoftmaxLayer(node: LayerNode, plan: SoftmaxPlan, constants: SoftmaxConstants, q: LayerQuantization): string {
@@ -61,10 +62,7 @@ architecture rtl of ${name} is
   signal row_max : signed(${inBits - 1} downto 0) := (others => '0');
   signal k       : signed(${inBits} downto 0);
   signal row_sum : unsigned(SUM_BITS - 1 downto 0) := (others => '0');
-  signal remainder : unsigned(NUM_BITS - 1 downto 0) := (others => '0');
-  signal divisor   : unsigned(NUM_BITS - 1 downto 0) := (others => '0');
-  signal quotient  : unsigned(Q_BITS - 1 downto 0) := (others => '0');
-
+${dividerSignals('NUM_BITS', 'Q_BITS')}
   -- exponential table, clocked read
   type exp_rom_t is array (${table.length - 1} downto 0) of unsigned(EXP_BITS - 1 downto 0);
   constant EXP_ROM : exp_rom_t := (
@@ -82,13 +80,7 @@ ${entries.join(',\n')}
   attribute ram_style of row_mem : signal is "distributed";
   signal row_data : unsigned(EXP_BITS - 1 downto 0) := (others => '0');
 
-  -- output buffer
-  type y_mem_t is array (ROWS * COLS - 1 downto 0) of signed(OUT_BITS - 1 downto 0);
-  signal y_mem : y_mem_t := (others => (others => '0'));
-  attribute ram_style of y_mem : signal is "${ramStyle(node.buffer!.storage)}";
-  signal y_we    : std_logic;
-  signal y_wdata : signed(OUT_BITS - 1 downto 0);
-begin
+${outputBufferSignals('ROWS * COLS', node.buffer!.storage, true)}begin
   x0_addr <= to_unsigned(row * COLS + c, x0_addr'length);
   -- k = max - x is the table index; it is only negative for reads outside the exponential pass
   k <= resize(row_max, ${inBits + 1}) - resize(x0_data, ${inBits + 1});
@@ -172,54 +164,21 @@ begin
         elsif state = S_LOAD then
             -- numerator 2·e·K + S with K = 2^OUT_BITS - 1, divisor 2·S aligned to the top quotient bit
             numerator := shift_left(resize(row_data, NUM_BITS), OUT_BITS + 1) - shift_left(resize(row_data, NUM_BITS), 1) + resize(row_sum, NUM_BITS);
-            remainder <= numerator;
-            divisor <= shift_left(resize(row_sum, NUM_BITS), Q_BITS);
-            quotient <= (others => '0');
-            step <= 0;
+${dividerLoad('            ', 'numerator', 'shift_left(resize(row_sum, NUM_BITS), Q_BITS)')}            step <= 0;
             state <= S_DIVIDE;
         elsif state = S_DIVIDE then
-            if remainder >= divisor then
-              remainder <= remainder - divisor;
-              quotient <= quotient(Q_BITS - 2 downto 0) & '1';
-            else
-              quotient <= quotient(Q_BITS - 2 downto 0) & '0';
-            end if;
-            divisor <= shift_right(divisor, 1);
-            if step = Q_BITS - 1 then
+${dividerStep('            ')}            if step = Q_BITS - 1 then
               state <= S_WRITE;
             else
               step <= step + 1;
             end if;
-        elsif state = S_WRITE then
-            if wr = ROWS * COLS - 1 then
-              state <= S_DONE;
-            else
-              wr <= wr + 1;
-              if c = COLS - 1 then
-                c <= 0;
-                row <= row + 1;
-                state <= S_MAX;
-              else
-                c <= c + 1;
-                state <= S_READ;
-              end if;
-            end if;
-        else  -- S_DONE
+${rowWalkWrite('        ', 'ROWS * COLS', 'S_MAX')}        else  -- S_DONE
             done <= '1';
         end if;
       end if;
     end if;
   end process;
 
-  output_buffer : process (clk)
-  begin
-    if rising_edge(clk) then
-      if y_we = '1' then
-        y_mem(wr) <= y_wdata;
-      end if;
-      y_data <= y_mem(to_integer(y_addr));
-    end if;
-  end process;
-end architecture rtl;
+${OUTPUT_BUFFER_PROCESS}end architecture rtl;
 `;
 }
