@@ -30,18 +30,34 @@ Exit codes: 0 built and fits, 1 over budget or verification mismatch, 2 configur
 `;
 }
 
+/** Lines of the files diagnostics point into, read once for all of them. */
+type SourceLines = Map<string, readonly string[] | undefined>;
+
+/** At most this many diagnostics are printed for people (all of them go into the --json document). */
+export const MAX_PRINTED_DIAGNOSTICS = 50;
+
 /** One diagnostic for people: code, field, message, where (with the source lines there) and the hint. */
-export function formatDiagnostic(d: Diagnostic, cwd: string): string {
+export function formatDiagnostic(d: Diagnostic, cwd: string, sources: SourceLines = new Map()): string {
   const field = d.path.length > 0 ? `${formatFieldPath(d.path)}: ` : '';
   let where = '';
   if (d.loc) {
     where = `\n  --> ${relative(cwd, d.loc.file) || d.loc.file}:${d.loc.line}:${d.loc.column}`;
-    const source = readTextIfExists(d.loc.file);
-    const frame = source === undefined ? '' : codeFrame(source, d.loc.line, d.loc.column);
+    if (!sources.has(d.loc.file)) sources.set(d.loc.file, readTextIfExists(d.loc.file)?.split('\n'));
+    const lines = sources.get(d.loc.file);
+    const frame = lines === undefined ? '' : codeFrame(lines, d.loc.line, d.loc.column);
     if (frame) where += `\n${frame.replace(/^/gm, '  ')}`;
   }
   const hint = d.hint ? `\n  hint: ${d.hint}` : '';
   return `${d.severity}[${d.code}]: ${field}${d.message}${where}${hint}`;
+}
+
+/** Diagnostics for people, one after another; past the first 50, a count of the rest. */
+export function formatDiagnostics(diags: readonly Diagnostic[], cwd: string): string {
+  const sources: SourceLines = new Map();
+  const shown = diags.slice(0, MAX_PRINTED_DIAGNOSTICS).map((d) => formatDiagnostic(d, cwd, sources));
+  const rest = diags.length - shown.length;
+  if (rest > 0) shown.push(`... and ${rest} more (kiln --json lists every one)`);
+  return shown.join('\n');
 }
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -83,7 +99,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const err = isSystemError(caught) ? systemErrorDiagnostic(caught, io.cwd) : caught;
     if (isKilnError(err)) {
       if (wantsJson) io.stdout(errorDocument(err.diagnostics));
-      io.stderr(err.diagnostics.map((d) => formatDiagnostic(d, io.cwd)).join('\n') + '\n');
+      io.stderr(formatDiagnostics(err.diagnostics, io.cwd) + '\n');
       // (An I/O error says itself what it left behind.)
       const written = err.diagnostics.some((d) => d.code === 'KILN_E_IO') ? '' : '; nothing was written';
       io.stderr(`kiln: ${err.diagnostics.length} error${err.diagnostics.length === 1 ? '' : 's'}${written}\n`);

@@ -66,5 +66,7 @@ export type DeviceId = 'xc7s6' | 'xc7s15' | 'xc7s25' | 'xc7s50' | 'xc7s75' | 'xc
 export const DEVICE_IDS = Object.keys(DEVICES) as DeviceId[];
 
 export function findDevice(id: string): Device | undefined {
-  return (DEVICES as Record<string, Device>)[id.toLowerCase()];
+  const key = id.toLowerCase();
+  // Own keys only: 'constructor' or '__proto__' are not devices.
+  return Object.hasOwn(DEVICES, key) ? (DEVICES as Record<string, Device>)[key] : undefined;
 }

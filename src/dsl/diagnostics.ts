@@ -74,18 +74,36 @@ export function diagnostic(
   message: string,
   hint?: string,
 ): Diagnostic {
-  return hint === undefined ? { code, severity: 'error', path, message } : { code, severity: 'error', path, message, hint };
+  // Messages quote what the config wrote, which may be a megabyte-long key; a message stays readable.
+  const text = message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : message;
+  return hint === undefined ? { code, severity: 'error', path, message: text } : { code, severity: 'error', path, message: text, hint };
 }
+
+const MAX_MESSAGE_LENGTH = 500;
 
 /** Throws a single-diagnostic KilnError. */
 export function fail(code: DiagnosticCode, path: readonly (string | number)[], message: string, hint?: string): never {
   throw new KilnError([diagnostic(code, path, message, hint)]);
 }
 
+/** A value as a message shows what the config gave: short, and safe for anything a config can hold. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
+  if (typeof v === 'symbol') return 'a symbol';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (Array.isArray(v)) return 'an array';
+  return 'an object';
+}
+
 /** `layers['encoder.0.ffn.fc1'].weightBits` style rendering of a field path. */
 export function formatFieldPath(path: readonly (string | number)[]): string {
   let out = '';
-  for (const part of path) {
+  for (const whole of path) {
+    // (A key can be a megabyte long; the message shows its start and its length.)
+    const part = typeof whole === 'string' && whole.length > 80 ? `${whole.slice(0, 40)}…(${whole.length} characters)` : whole;
     if (typeof part === 'number') out += `[${part}]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(part)) out += out === '' ? part : `.${part}`;
     else out += `[${JSON.stringify(part).replace(/"/g, "'")}]`;

@@ -73,10 +73,16 @@ async function importModule(filepath: string): Promise<Record<string, unknown>> 
   kilnModule ??= publicModule();
   const virtualModules = { 'kiln-fpga': await kilnModule };
   const load = (fast: boolean) => {
-    const options = { alias: { 'kiln-fpga': kilnEntry() }, virtualModules, moduleCache: false, fsCache: false, interopDefault: true };
+    const options = { alias: { 'kiln-fpga': kilnEntry() }, virtualModules, moduleCache: false, fsCache: false, interopDefault: false };
     // jiti's default transform (Babel), wrapped to keep each module's source map.
     babel ??= recordingTransform(createJiti(filepath, { fsCache: false }).options.transform as (o: TransformOptions) => TransformResult);
-    return createJiti(pathToFileURL(filepath).href, { ...options, sourceMaps: !fast, transform: fast ? fastTransform : babel }).import(filepath) as Promise<Record<string, unknown>>;
+    const jiti = createJiti(pathToFileURL(filepath).href, { ...options, sourceMaps: !fast, transform: fast ? fastTransform : babel });
+    // Always through the transform: jiti.import() hands an .mjs file to Node's own loader, which caches it
+    // (a reload in watch mode would see the old file) and resolves `kiln-fpga` from the config's folder.
+    // The exports come as they are (no interopDefault): jiti's interop proxy forwards `then` of a thenable
+    // default export, and awaiting the module would then resolve it in place of the module. (The transforms
+    // give imports their own default interop.)
+    return jiti.evalModule(readFileSync(filepath, 'utf8'), { filename: filepath, async: true, forceTranspile: true }) as Promise<Record<string, unknown>>;
   };
   try {
     return await load(true);
@@ -91,19 +97,23 @@ async function importModule(filepath: string): Promise<Record<string, unknown>> 
  * The config a module exports: its default export, or what a CommonJS module assigned to `module.exports`.
  * A module with only named exports (or none) is an error of its own, not an empty config.
  */
-function exportedConfig(mod: Record<string, unknown>, filepath: string): unknown {
-  const esm = Object.getOwnPropertyDescriptor(mod, '__esModule')?.value === true;
-  const hasDefault = Object.getOwnPropertyDescriptor(mod, 'default') !== undefined;
-  if (hasDefault) return mod.default;
-  const named = Object.keys(mod).filter((k) => k !== '__esModule');
-  if (!esm && named.length > 0) return mod; // module.exports = { … }
+function exportedConfig(mod: unknown, filepath: string): unknown {
+  // module.exports = (env) => config, or = a Promise: the config itself, like a default export.
+  if (typeof mod === 'function' || typeof (mod as { then?: unknown } | null)?.then === 'function') return mod;
+  const exports = mod as Record<string, unknown>;
+  const hasDefault = Object.getOwnPropertyDescriptor(exports, 'default') !== undefined;
+  if (hasDefault) return exports.default;
   let source = '';
   try {
     source = readFileSync(filepath, 'utf8');
   } catch {
     /* located without it */
   }
-  const at = /^\s*export\b/m.exec(source);
+  // An ES module (flagged by the transform, or written with `export`) never assigns module.exports.
+  const esm = Object.getOwnPropertyDescriptor(exports, '__esModule')?.value === true || ESM_EXPORT.test(source);
+  const named = Object.keys(exports).filter((k) => k !== '__esModule');
+  if (!esm && named.length > 0) return exports; // module.exports = { … }
+  const at = ESM_EXPORT.exec(source);
   const loc = at ? offsetLocation(source, filepath, at.index + at[0].indexOf('export')) : { file: filepath, line: 1, column: 1 };
   throw new KilnError([
     {
@@ -117,6 +127,9 @@ function exportedConfig(mod: Record<string, unknown>, filepath: string): unknown
     },
   ]);
 }
+
+/** An `export` statement at the start of a line. */
+const ESM_EXPORT = /^\s*export\b/m;
 
 /** Loads the config file, calls its function export with `env`, awaits it, and returns it as plain data. */
 export async function evaluateConfig(filepath: string, env: ConfigEnv): Promise<EvaluateResult> {

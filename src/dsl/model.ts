@@ -6,7 +6,7 @@
  * type carries the union of all layer paths upstream of it. The model's paths are those of its output tensor,
  * which is what `defineConfig` checks `layers:` keys against.
  */
-import { fail } from './diagnostics.js';
+import { describeValue, fail } from './diagnostics.js';
 import type { LayerKind } from './vocabulary.js';
 
 export type Shape = readonly number[];
@@ -141,7 +141,7 @@ export class GraphBuilder {
       if (db % heads !== 0) fail('KILN_E_SHAPE', [...field, 'heads'], `heads (${heads}) must divide the value width ${db}`);
       return this.#add({ kind: 'matmul', path: name, inputs: [a.path, b.path], shape: [la, db], mode: 'context', heads });
     }
-    return fail('KILN_E_TYPE', [...field, 'mode'], `matmul mode must be 'scores' or 'context', got ${JSON.stringify(options?.mode)}`);
+    return fail('KILN_E_TYPE', [...field, 'mode'], `matmul mode must be 'scores' or 'context', got ${describeValue(options?.mode)}`);
   }
 
   /** Row-wise softmax over the last dimension. */
@@ -203,7 +203,10 @@ export class GraphBuilder {
 
   #checkName(name: unknown): asserts name is string {
     if (typeof name !== 'string' || !NAME_RE.test(name)) {
-      fail('KILN_E_GRAPH', [...this.#field], `invalid layer name ${JSON.stringify(name)}: use letters, digits and '_' in dot-separated parts, starting with a letter`);
+      fail('KILN_E_GRAPH', [...this.#field], `invalid layer name ${describeValue(name)}: use letters, digits and '_' in dot-separated parts, starting with a letter`);
+    }
+    if (name.length > MAX_NAME_LENGTH) {
+      fail('KILN_E_GRAPH', [...this.#field], `layer name '${name.slice(0, 40)}…' is ${name.length} characters long; names become VHDL entities and file names, so at most ${MAX_NAME_LENGTH}`, 'use a shorter name');
     }
   }
 
@@ -235,6 +238,12 @@ export function vhdlName(path: string): string {
   return path === 'input' ? 'input_buffer' : path.replace(/\./g, '_').toLowerCase();
 }
 
+/**
+ * Longest layer path or model name: each becomes an entity and file names (`<name>_tb.vhd`, and the temporary
+ * file written before it), which must stay under the 255-byte file-name limit of common file systems.
+ */
+export const MAX_NAME_LENGTH = 128;
+
 /** Reserved words of VHDL-2008 and Verilog-2005 (the generated design passes through both). */
 const RESERVED = new Set(
   (
@@ -249,7 +258,7 @@ export function isReservedName(name: string): boolean {
 
 function positiveInt(value: unknown, field: readonly (string | number)[]): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    fail('KILN_E_RANGE', field, `must be a positive integer, got ${JSON.stringify(value)}`);
+    fail('KILN_E_RANGE', field, `must be a positive integer, got ${describeValue(value)}`);
   }
 }
 
@@ -273,8 +282,8 @@ export function graph<P extends string>(options: GraphOptions, recipe: (g: Graph
     kind: 'kiln-model',
     name,
     describe(): GraphSpec {
-      if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || /__|_$/.test(name) || isReservedName(name)) {
-        fail('KILN_E_GRAPH', ['model', 'name'], `model name must be a VHDL and Verilog identifier that is not a reserved word, got ${JSON.stringify(name)}`);
+      if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || /__|_$/.test(name) || isReservedName(name) || name.length > MAX_NAME_LENGTH) {
+        fail('KILN_E_GRAPH', ['model', 'name'], `model name must be a VHDL and Verilog identifier of at most ${MAX_NAME_LENGTH} characters that is not a reserved word, got ${describeValue(typeof name === 'string' && name.length > 60 ? `${name.slice(0, 40)}…` : name)}`);
       }
       const g = new GraphBuilder(['model']);
       const x = g.addInput(options?.window, options?.features);
@@ -309,3 +318,65 @@ function pruneCheck(layers: readonly LayerSpec[], output: string): readonly Laye
 }
 
 export type { LayerKind };
+
+/**
+ * A spec from a model kiln's builder did not make (any object with `kind: 'kiln-model'` and a describe()),
+ * rebuilt layer by layer with the builder, so it meets every rule a recipe's spec meets: names, operands,
+ * shapes, order, reachability. Throws KilnError naming the layer, as a recipe would. A spec the builder made
+ * rebuilds to an equal one.
+ */
+export function rebuildSpec(spec: unknown): GraphSpec {
+  const field = ['model'];
+  const s = spec as Partial<Record<keyof GraphSpec, unknown>> | null | undefined;
+  if (s === null || typeof s !== 'object' || !Array.isArray(s.layers) || typeof s.output !== 'string') {
+    fail('KILN_E_GRAPH', field, `the model's describe() must return { name, layers: [...], output }, got ${describeValue(spec)}`, 'build the model with transformer() or graph()');
+  }
+  const layers = s.layers as unknown[];
+  const first = layers[0] as Partial<LayerSpec> | undefined;
+  if (first?.kind !== 'input' || first.path !== 'input' || !Array.isArray(first.shape) || first.shape.length !== 2) {
+    fail('KILN_E_GRAPH', [...field, 'layers', 0], "the first layer must be the input: { kind: 'input', path: 'input', inputs: [], shape: [window, features] }");
+  }
+  const [window, features] = first.shape as unknown[];
+  return graph({ window: window as number, features: features as number, name: s.name as string }, (g, x) => {
+    const tensors = new Map<string, Tensor>([['input', x]]);
+    layers.forEach((raw, i) => {
+      const l = raw as Partial<LayerSpec> & { bias?: unknown; mode?: unknown; heads?: unknown };
+      if (l === null || typeof l !== 'object') fail('KILN_E_GRAPH', [...field, 'layers', i], `layer ${i} is ${describeValue(l)}, not a layer`);
+      if (i === 0) return;
+      const where = typeof l.path === 'string' ? l.path : i;
+      const inputs = Array.isArray(l.inputs) ? l.inputs : [];
+      const operand = (n: number): Tensor => {
+        const p = inputs[n];
+        const t = typeof p === 'string' ? tensors.get(p) : undefined;
+        if (!t) fail('KILN_E_GRAPH', [...field, where], `operand ${n + 1} (${describeValue(p)}) is not a layer defined before this one`);
+        return t;
+      };
+      const name = l.path as string;
+      const declared = Array.isArray(l.shape) ? (l.shape as number[]) : [];
+      // How the builder makes each kind from a spec's fields (a record, so the type checker lists a new kind).
+      const makers: Record<Exclude<LayerKind, 'input'>, () => Tensor> = {
+        linear: () => g.linear(name, operand(0), { out: declared[declared.length - 1]!, bias: l.bias === undefined ? true : (l.bias as boolean) }),
+        matmul: () => g.matmul(name, operand(0), operand(1), { mode: l.mode as MatmulMode, heads: l.heads as number }),
+        add: () => g.add(name, operand(0), operand(1)),
+        posenc: () => g.posenc(name, operand(0)),
+        softmax: () => g.softmax(name, operand(0)),
+        batchnorm: () => g.batchnorm(name, operand(0)),
+        layernorm: () => g.layernorm(name, operand(0)),
+        relu: () => g.relu(name, operand(0)),
+        avgpool: () => g.avgpool(name, operand(0)),
+      };
+      const make = typeof l.kind === 'string' && Object.hasOwn(makers, l.kind) ? makers[l.kind as keyof typeof makers] : undefined;
+      if (!make) fail('KILN_E_GRAPH', [...field, where], `unknown layer kind ${describeValue(l.kind)}`);
+      const arity = l.kind === 'add' || l.kind === 'matmul' ? 2 : 1;
+      if (inputs.length !== arity) fail('KILN_E_GRAPH', [...field, where], `a ${describeValue(l.kind)} layer takes ${arity} operand${arity === 1 ? '' : 's'}, got inputs ${describeValue(l.inputs)}`);
+      const out = make();
+      if (!Array.isArray(l.shape) || fmt(l.shape as Shape) !== fmt(out.shape)) {
+        fail('KILN_E_SHAPE', [...field, name], `declares shape ${describeValue(l.shape)}, but its operands give ${fmt(out.shape)}`);
+      }
+      tensors.set(name, out);
+    });
+    const output = tensors.get(s.output as string);
+    if (!output) fail('KILN_E_GRAPH', [...field, 'output'], `output ${describeValue(s.output)} is not one of the model's layers`);
+    return output;
+  }).describe();
+}

@@ -3,7 +3,7 @@
  * graph builder. Its layer paths are declared once, in `ENCODER_SUBLAYERS` and `TOP_LAYERS`; the type
  * `TransformerPath<N>` is derived from the same tuples.
  */
-import { didYouMean, fail } from './diagnostics.js';
+import { describeValue, didYouMean, fail } from './diagnostics.js';
 import { graph, type GraphBuilder, type Model, type Tensor } from './model.js';
 
 /** Per-encoder-layer sub-layer paths, in execution order. */
@@ -112,7 +112,7 @@ function validateTransformerOptions(options: TransformerOptions): ResolvedTransf
     const v = (options as unknown as Record<string, unknown>)[key] ?? fallback;
     if (v === undefined) fail('KILN_E_MISSING', ['model', key], `transformer option '${key}' is required`);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      fail('KILN_E_RANGE', ['model', key], `must be a positive integer, got ${JSON.stringify(v)}`);
+      fail('KILN_E_RANGE', ['model', key], `must be a positive integer, got ${describeValue(v)}`);
     }
     return v;
   };
@@ -125,7 +125,7 @@ function validateTransformerOptions(options: TransformerOptions): ResolvedTransf
   }
   const norm = options.norm ?? 'batchnorm';
   if (norm !== 'batchnorm' && norm !== 'layernorm') {
-    fail('KILN_E_TYPE', ['model', 'norm'], `must be 'batchnorm' or 'layernorm', got ${JSON.stringify(norm)}`);
+    fail('KILN_E_TYPE', ['model', 'norm'], `must be 'batchnorm' or 'layernorm', got ${describeValue(norm)}`);
   }
   const name = options.name ?? 'transformer';
   return {

@@ -33,6 +33,19 @@ export function isFullTransformNeeded(err: unknown): err is FullTransformNeeded 
 // Written as a token check, not a parse: a false positive (the words in a comment or a string) only costs
 // the slower transform.
 const NEEDS_BABEL = /\bimport\s*(?:\.\s*meta\b|\()/;
+/**
+ * `import('kiln-fpga')`: both transforms leave a dynamic import to Node, which resolves it from the config's
+ * folder, where kiln is usually not installed. It becomes a deferred require, which jiti points at kiln's
+ * own copy like a static import.
+ */
+const KILN_DYNAMIC_IMPORT = /\bimport\s*\(\s*(['"`])kiln-fpga\1\s*\)/g;
+
+/** The source with `import('kiln-fpga')` rewritten (see KILN_DYNAMIC_IMPORT); lines are kept. */
+function withKilnRequire(source: string): string {
+  return source.replace(KILN_DYNAMIC_IMPORT, "Promise.resolve().then(() => require('kiln-fpga'))");
+}
+/** Sucrase lets a second `export default` overwrite the first; Babel reports it as the syntax error it is. */
+const EXPORT_DEFAULT = /(?:^|[;{}\s])export\s+default\b/g;
 
 /** sucrase is CommonJS, loaded on first use (or ahead of it, by the config worker while it starts). */
 export function loadSucrase(): Sucrase {
@@ -40,9 +53,11 @@ export function loadSucrase(): Sucrase {
 }
 
 /** jiti `transform` option: sucrase for plain TypeScript/ESM modules, FullTransformNeeded for the rest. */
-export function fastTransform(opts: TransformOptions): TransformResult {
+export function fastTransform(original: TransformOptions): TransformResult {
+  const opts = { ...original, source: withKilnRequire(original.source) };
   if (opts.jsx) throw new FullTransformNeeded(opts.filename, 'JSX');
   if (NEEDS_BABEL.test(opts.source)) throw new FullTransformNeeded(opts.filename, 'import.meta or dynamic import()');
+  if ((opts.source.match(EXPORT_DEFAULT)?.length ?? 0) > 1) throw new FullTransformNeeded(opts.filename, 'more than one export default');
   loadSucrase();
   try {
     const options: import('sucrase').Options = {
@@ -70,7 +85,8 @@ export function fastTransform(opts: TransformOptions): TransformResult {
  * `sourceMaps: true`.
  */
 export function recordingTransform(babel: (opts: TransformOptions) => TransformResult): (opts: TransformOptions) => TransformResult {
-  return (opts) => {
+  return (original) => {
+    const opts = { ...original, source: withKilnRequire(original.source) };
     const result = babel(opts);
     const map = opts.filename !== undefined && !result.error ? inlineSourceMap(result.code) : undefined;
     if (map) recordSourceMap(opts.filename!, map, opts.async === true);

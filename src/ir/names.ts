@@ -15,15 +15,21 @@ import { diagnostic, vhdlName, type Diagnostic, type GraphSpec } from '../dsl/in
 export function entityNameClashes(spec: GraphSpec): Diagnostic[] {
   // (A model not made with the builder may lack names; the rest of resolveDesign reports what it lacks.)
   if (typeof spec.name !== 'string' || !Array.isArray(spec.layers) || !spec.layers.every((l) => typeof l?.path === 'string')) return [];
+  const diags: Diagnostic[] = [];
   const owner = new Map<string, string>();
   owner.set(ARITH_PACKAGE_NAME, `kiln's arithmetic package (vhdl/${ARITH_PACKAGE_NAME}.vhd)`);
-  owner.set(spec.name.toLowerCase(), `the top level of model '${spec.name}' (vhdl/${spec.name}.vhd)`);
-  owner.set(`${spec.name.toLowerCase()}_tb`, `the testbench of model '${spec.name}' (sim/${spec.name}_tb.vhd)`);
   for (const l of spec.layers) {
     const name = vhdlName(l.path);
     if (!owner.has(`${name}_tb`)) owner.set(`${name}_tb`, `the testbench of layer '${l.path}' (sim/${name}_tb.vhd)`);
   }
-  const diags: Diagnostic[] = [];
+  // The model's own units (its top level and testbench) may not be any of those either.
+  const top = spec.name.toLowerCase();
+  for (const unit of [top, `${top}_tb`]) {
+    const taken = owner.get(unit);
+    if (taken !== undefined) diags.push(diagnostic('KILN_E_GRAPH', ['model', 'name'], `model name '${spec.name}' gives the VHDL name '${unit}', which is already ${taken}`, 'rename the model'));
+  }
+  owner.set(top, `the top level of model '${spec.name}' (vhdl/${spec.name}.vhd)`);
+  owner.set(`${top}_tb`, `the testbench of model '${spec.name}' (sim/${spec.name}_tb.vhd)`);
   const clash = (l: { path: string }, message: string) => diags.push(diagnostic('KILN_E_GRAPH', ['model', l.path], message, 'rename the layer'));
   for (const l of spec.layers) {
     const name = vhdlName(l.path);

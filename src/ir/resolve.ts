@@ -16,6 +16,7 @@ import {
   MULTIPLIER_MAPPINGS,
   RESOURCES,
   WEIGHT_STORAGES,
+  describeValue,
   diagnostic,
   didYouMean,
   isKilnError,
@@ -28,6 +29,7 @@ import {
   type LayerSettings,
   type ResourceName,
 } from '../dsl/index.js';
+import { rebuildSpec } from '../dsl/model.js';
 import { ENGINES } from '../engines/index.js';
 import { KINDS, type DimsMap, type KindNode, type Setting, type SpecOf } from '../kinds/index.js';
 import { entityNameClashes } from './names.js';
@@ -58,7 +60,8 @@ export function resolveDesign(config: unknown): ResolvedDesign {
   let spec: GraphSpec | undefined;
   if (c.model !== undefined) {
     try {
-      spec = c.model.describe();
+      // Rebuilt with the builder: a model object kiln did not make must meet the same rules.
+      spec = rebuildSpec(c.model.describe());
     } catch (err) {
       if (isKilnError(err)) diags.push(...err.diagnostics);
       else diags.push(diagnostic('KILN_E_CONFIG_LOAD', ['model'], `the model recipe threw: ${(err as Error)?.message ?? String(err)}`));
@@ -138,7 +141,7 @@ function checkDevice(id: unknown, diags: Diagnostic[]): Device | undefined {
   }
   const device = typeof id === 'string' ? findDevice(id) : undefined;
   if (!device) {
-    diags.push(diagnostic('KILN_E_UNKNOWN_DEVICE', ['device'], `unknown device ${JSON.stringify(id)}`, (typeof id === 'string' ? didYouMean(id.toLowerCase(), DEVICE_IDS) : undefined) ?? `known devices: ${DEVICE_IDS.join(', ')}`));
+    diags.push(diagnostic('KILN_E_UNKNOWN_DEVICE', ['device'], `unknown device ${describeValue(id)}`, (typeof id === 'string' ? didYouMean(id.toLowerCase(), DEVICE_IDS) : undefined) ?? `known devices: ${DEVICE_IDS.join(', ')}`));
   }
   return device;
 }
@@ -431,15 +434,6 @@ function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, num
 }
 
 // ───────────────────────────── utilities ─────────────────────────────
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return 'an array';
-  return 'an object';
-}
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

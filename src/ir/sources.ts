@@ -4,7 +4,7 @@
  * data (a CSV series or NumPy arrays) that calibrates and scores the integer model, the quantization settings and
  * the accuracy budget. Paths stay as written: the build reads them, relative to the config file.
  */
-import { diagnostic, didYouMean, type Diagnostic, type GraphSpec } from '../dsl/index.js';
+import { describeValue, diagnostic, didYouMean, type Diagnostic, type GraphSpec } from '../dsl/index.js';
 
 export type WeightsSource =
   | { readonly source: 'synthetic'; readonly seed: number }
@@ -46,7 +46,7 @@ const MAX_CALIBRATION_WINDOWS = 10_000;
 
 type Field = (string | number)[];
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown) => (typeof v === 'function' ? 'a function' : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'object' ? 'an object' : JSON.stringify(v) ?? String(v));
+const show = describeValue;
 
 export function checkSources(c: { weights?: unknown; data?: unknown; quantization?: unknown; accuracy?: unknown }, spec: GraphSpec | undefined, diags: Diagnostic[]): Sources {
   const weights = checkWeights(c.weights, spec, diags);

@@ -4,7 +4,7 @@ import { renderConsoleTable } from '../../emitters/report.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { formatBuildSummary } from '../../build/summary.js';
 import { startWatch, type WatchEvent } from '../../watch/watcher.js';
-import { formatDiagnostic } from '../main.js';
+import { formatDiagnostics } from '../main.js';
 import { COMMON_OPTIONS, CONFIG_HELP, configOptions, EXIT_OK, parseJobs, type Command, type Io, type OptionValues } from './_shared.js';
 
 export const watch: Command = {
@@ -68,7 +68,7 @@ async function runWatch(values: OptionValues, io: Io): Promise<number> {
       }
       case 'build-error':
         if (e.internal !== undefined) io.stderr(`kiln: internal error (please report it): ${e.internal}\n`);
-        else io.stderr(e.diagnostics.map((d) => formatDiagnostic(d, io.cwd)).join('\n') + '\n');
+        else io.stderr(formatDiagnostics(e.diagnostics, io.cwd) + '\n');
         io.stderr(`kiln: ${e.internal !== undefined ? 'the build failed' : `${e.diagnostics.length} error${e.diagnostics.length === 1 ? '' : 's'} in the config`}; ${e.initial ? 'nothing was built' : 'the last good build stays in place'}; waiting for changes\n`);
         break;
       case 'watching': {
