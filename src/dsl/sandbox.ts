@@ -1,15 +1,17 @@
 /**
- * kiln's side of the config worker (src/dsl/config-worker.ts): a worker thread with a memory limit that
+ * kiln's side of the config worker (src/dsl/config-worker.ts): a child process with a memory limit that
  * evaluates one config at a time under a time limit. A config that never settles, loops or allocates without
  * bound ends its worker, not kiln: the load fails with a diagnostic naming the file and the limit, and the next
  * load starts a fresh worker. Between loads the worker stays alive (unreferenced, so it never keeps a process
  * running), which keeps a reload in watch mode at a message round trip instead of a worker start.
+ *
+ * A process, not a thread: some allocations cannot be interrupted (Array.prototype.fill over a huge array ignores
+ * a thread's termination), and when a V8 heap runs out V8 aborts the whole process it lives in; a process exit
+ * also waits for every thread to end. Only a process of its own keeps such a config from taking kiln down.
  */
-import { readFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KilnError, type Diagnostic } from './diagnostics.js';
 import type { EvaluateRequest, WorkerMessage } from './config-worker.js';
 import type { EvaluateResult } from './evaluate.js';
@@ -17,37 +19,82 @@ import type { ConfigEnv } from './types.js';
 
 /** Default limit of one config evaluation (`--config-timeout`). */
 export const DEFAULT_CONFIG_TIMEOUT_MS = 10_000;
-/** Old-generation heap of the config worker: a config describes a design; it needs little memory. */
+/**
+ * Memory of the config worker: its JavaScript heap, and how far its resident memory (ArrayBuffers included) may
+ * grow during a load. A config describes a design; it needs little memory.
+ */
 export const CONFIG_MEMORY_MB = 256;
 /** Starting the worker (loading kiln and the config loader into it) is not the config's time. */
 const START_LIMIT_MS = 60_000;
 /** setTimeout's largest delay; longer limits are this long. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long an ended worker's stderr may take to arrive (it tells whether V8 ran out of heap). */
+const STDERR_GRACE_MS = 200;
+/** What kiln keeps of the worker's stderr: V8's last words are short. */
+const STDERR_TAIL_CHARS = 4096;
 
 /**
- * The worker's entry. Built kiln (dist/) runs config-worker.js; from the TypeScript sources (tests, tsx) the
- * worker first registers tsx's loader, then imports config-worker.ts.
+ * How to start the worker. Built kiln (dist/) runs config-worker.js; from the TypeScript sources (tests, tsx) the
+ * worker first registers tsx's loader, then runs config-worker.ts.
  */
-function workerEntry(): URL {
+function workerCommand(): { module: string; execArgv: string[] } {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new URL('./config-worker.js', here);
-  const require = createRequire(here);
-  const pkg = require.resolve('tsx/package.json');
-  const api = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!.import.default;
-  const boot = `import { register } from ${JSON.stringify(pathToFileURL(join(dirname(pkg), api)).href)};\nregister();\nawait import(${JSON.stringify(new URL('./config-worker.ts', here).href)});\n`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+  const execArgv = [`--max-old-space-size=${CONFIG_MEMORY_MB}`];
+  if (!here.endsWith('.ts')) return { module: fileURLToPath(new URL('./config-worker.js', here)), execArgv };
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm')).href;
+  return { module: fileURLToPath(new URL('./config-worker.ts', here)), execArgv: [...execArgv, '--import', tsx] };
+}
+
+/** How a worker ended: its exit code, or the signal that ended it, and the end of what it wrote to stderr. */
+interface WorkerEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
 }
 
 interface Running {
-  worker: Worker;
+  child: ChildProcess;
   /** Resolves when the worker has loaded kiln and listens; rejects if it fails to start. */
   ready: Promise<void>;
+  /** Resolves when the worker has ended (and its stderr is read). */
+  ended: Promise<WorkerEnd>;
+}
+
+/** Workers still running: kiln ends them when it exits (an unreferenced busy worker would outlive it). */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+  });
+}
+
+function setReferenced(child: ChildProcess, referenced: boolean): void {
+  // The process handle, its message channel and its stderr pipe each keep the event loop alive on their own.
+  const handles = [child, child.channel, child.stderr] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+  for (const h of handles) (referenced ? h?.ref : h?.unref)?.call(h);
 }
 
 const loadFailure = (file: string, message: string, hint: string, code: Diagnostic['code'] = 'KILN_E_CONFIG_LOAD') =>
   new KilnError([{ code, severity: 'error', path: [], message: `loading ${file} ${message}`, hint }]);
 
 const cancelled = (file: string) => loadFailure(file, 'was cancelled: kiln is stopping', 'nothing to do');
+
+const outOfMemory = (file: string) =>
+  loadFailure(file, `stopped: the config used more than ${CONFIG_MEMORY_MB} MB of memory`, 'a config describes a design and needs little memory; look for a loop that keeps allocating');
+
+/** Why a worker ended in the middle of a load, as the config's error. */
+function endFailure(file: string, end: WorkerEnd): KilnError {
+  // SIGKILL that kiln did not send: the worker's memory guard (or the system's out-of-memory killer).
+  if (end.signal === 'SIGKILL' || /heap out of memory/.test(end.stderr)) return outOfMemory(file);
+  if (end.signal) return loadFailure(file, `stopped: the config's process ended with ${end.signal}`, 'kiln did not write anything; run the config with node alone to see why it crashes');
+  return loadFailure(file, `stopped: the config ended its process (process.exit(${end.code}))`, 'a config must not call process.exit()');
+}
 
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 
@@ -61,8 +108,6 @@ export class ConfigSandbox {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
   #nextId = 1;
-  /** A load is in progress (the worker is referenced meanwhile). */
-  #busy = false;
   /** Rejects the evaluation in progress (close()). */
   #abort: ((err: Error) => void) | undefined;
   readonly #keepWarm: boolean;
@@ -89,31 +134,50 @@ export class ConfigSandbox {
     this.#abort?.(cancelled('the config'));
     const r = this.#running;
     this.#running = undefined;
-    await r?.worker.terminate();
+    if (!r) return;
+    r.child.kill('SIGKILL');
+    // (A worker that never started has no end to wait for.)
+    if (r.child.pid !== undefined) await r.ended;
   }
 
   #ensure(): Running {
     if (this.#running) return this.#running;
-    // (Not the process's own Node options: `--input-type` or a test runner's loaders do not apply to it.)
-    const worker = new Worker(workerEntry(), { name: 'kiln config', execArgv: [], resourceLimits: { maxOldGenerationSizeMb: CONFIG_MEMORY_MB } });
-    // Idle, the worker must not keep the process alive (an unref() before the thread is online has no effect).
-    worker.unref();
-    worker.once('online', () => {
-      if (!this.#busy) worker.unref();
-    });
-    worker.on('message', (m: WorkerMessage) => m.type === 'output' && process.stderr.write(m.text));
+    const { module, execArgv } = workerCommand();
+    // Not kiln's own Node options (NODE_OPTIONS, a test runner's loaders): they do not apply to the worker.
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    // stdout is not kiln's (it carries --json output): the worker forwards what a config prints as messages.
+    const child = fork(module, [String(CONFIG_MEMORY_MB)], { execArgv, env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    track(child);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => (stderr = (stderr + text).slice(-STDERR_TAIL_CHARS)));
+    const stderrEnded = new Promise<void>((resolve) => child.stderr!.once('close', resolve));
+    // Idle, the worker must not keep the process alive (a load references it while it runs).
+    setReferenced(child, false);
+    child.on('message', (m: WorkerMessage) => m.type === 'output' && process.stderr.write(m.text));
+    // Failing to send a request (the worker just ended) is reported by its end.
+    child.on('error', () => undefined);
     const running: Running = {
-      worker,
+      child,
       ready: new Promise<void>((resolve, reject) => {
-        worker.on('message', (m: WorkerMessage) => m.type === 'ready' && resolve());
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`the config worker exited (${code}) while starting`)));
+        child.on('message', (m: WorkerMessage) => m.type === 'ready' && resolve());
+        child.once('error', reject);
+        child.once('exit', (code, signal) => reject(new Error(`it ended (${signal ?? code}) while starting${stderr ? `: ${stderr.trim().split('\n')[0]}` : ''}`)));
       }),
+      ended: new Promise<WorkerEnd>((resolve) =>
+        child.once('exit', (code, signal) => {
+          // (A process the config started may hold the pipe open: stderr gets a moment, not a promise.)
+          const grace = setTimeout(() => resolve({ code, signal, stderr }), STDERR_GRACE_MS);
+          void stderrEnded.then(() => {
+            clearTimeout(grace);
+            resolve({ code, signal, stderr });
+          });
+        }),
+      ),
     };
     running.ready.catch(() => undefined);
-    // Errors while no load is running (a stray timer's exception) only end this worker.
-    worker.on('error', () => undefined);
-    worker.once('exit', () => {
+    child.once('exit', () => {
       if (this.#running === running) this.#running = undefined;
     });
     this.#running = running;
@@ -123,15 +187,15 @@ export class ConfigSandbox {
   /** Stops a worker that timed out, crashed or is no longer clean; with keepWarm, starts its successor. */
   #discard(r: Running): void {
     if (this.#running === r) this.#running = undefined;
-    void r.worker.terminate();
+    r.child.kill('SIGKILL');
     if (this.#keepWarm && !this.#closed) this.#ensure();
   }
 
   async #run(filepath: string, env: ConfigEnv, timeoutMs: number): Promise<EvaluateResult> {
     if (this.#closed) throw cancelled(filepath);
     const r = this.#ensure();
-    this.#busy = true;
-    r.worker.ref();
+    // Referenced while a load runs: kiln waits for its answer.
+    setReferenced(r.child, true);
     try {
       await waitFor(r.ready, START_LIMIT_MS).catch((err: unknown) => {
         if (this.#closed) throw cancelled(filepath);
@@ -140,15 +204,15 @@ export class ConfigSandbox {
       });
       return await new Promise<EvaluateResult>((resolve, reject) => {
         const id = this.#nextId++;
+        let settled = false;
         const done = () => {
+          settled = true;
           clearTimeout(timer);
-          r.worker.off('message', onMessage);
-          r.worker.off('error', onError);
-          r.worker.off('exit', onExit);
-          r.worker.off('messageerror', onMessageError);
+          r.child.off('message', onMessage);
           this.#abort = undefined;
         };
         const fail = (err: Error) => {
+          if (settled) return;
           done();
           this.#discard(r);
           reject(err);
@@ -159,14 +223,6 @@ export class ConfigSandbox {
           if (m.dirty) this.#discard(r);
           resolve(m.result);
         };
-        const onError = (err: Error & { code?: string }) =>
-          fail(
-            err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-              ? loadFailure(filepath, `stopped: the config used more than ${CONFIG_MEMORY_MB} MB of memory`, 'a config describes a design and needs little memory; look for a loop that keeps allocating')
-              : loadFailure(filepath, `failed: ${err.message}`, 'fix the error in the config file; kiln did not write anything'),
-          );
-        const onExit = (code: number) => fail(loadFailure(filepath, `stopped: the config ended its thread (process.exit(${code}))`, 'a config must not call process.exit()'));
-        const onMessageError = (err: Error) => fail(loadFailure(filepath, `failed: kiln could not read what the config exported (${err.message})`, 'export plain data: numbers, strings, objects and arrays, and the model'));
         const timer = setTimeout(
           () =>
             fail(
@@ -183,15 +239,12 @@ export class ConfigSandbox {
           done();
           reject(err);
         };
-        r.worker.on('message', onMessage);
-        r.worker.on('error', onError);
-        r.worker.on('exit', onExit);
-        r.worker.on('messageerror', onMessageError);
-        r.worker.postMessage({ id, filepath, env } satisfies EvaluateRequest);
+        r.child.on('message', onMessage);
+        void r.ended.then((end) => fail(endFailure(filepath, end)));
+        r.child.send({ id, filepath, env } satisfies EvaluateRequest);
       });
     } finally {
-      this.#busy = false;
-      if (this.#running === r) r.worker.unref();
+      if (this.#running === r) setReferenced(r.child, false);
     }
   }
 }

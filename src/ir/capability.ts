@@ -11,6 +11,7 @@
 import { diagnostic, type Diagnostic } from '../dsl/diagnostics.js';
 import { formatCount } from '../util/format.js';
 import { hardwareOf, KINDS } from '../kinds/index.js';
+import { SYNTHETIC_CALIBRATION_WINDOWS } from './sources.js';
 import type { LayerNode, ResolvedDesign } from './types.js';
 
 export interface BuildProblem {
@@ -28,7 +29,16 @@ export interface BuildProblem {
  * activations, 8,065 parameters and 131,727 cycles; d_model 256 builds in under 3 s and 320 MB at 124,457,
  * 798,465 and 19,653,567.
  */
-export const WORK_LIMITS = { activations: 1_000_000, parameters: 1_000_000, cycles: 30_000_000 } as const;
+export const WORK_LIMITS = { activations: 1_000_000, parameters: 1_000_000, cycles: 30_000_000, calibrationValues: 16_000_000 } as const;
+
+/**
+ * Calibration keeps every layer's float outputs for every calibration window (doubles): activations ×
+ * windows values, 16,000,000 of them 128 MB. The default model calibrates 10,248 × 256; the data's own count
+ * of training windows may be smaller, this is the most it can be.
+ */
+function calibrationWindows(design: ResolvedDesign): number {
+  return design.data ? design.quantization.calibrationWindows : SYNTHETIC_CALIBRATION_WINDOWS;
+}
 
 export function buildProblems(design: ResolvedDesign): BuildProblem[] {
   const problems: BuildProblem[] = [];
@@ -57,6 +67,7 @@ function sizeProblems(design: ResolvedDesign): BuildProblem[] {
     { what: 'activations', limit: WORK_LIMITS.activations, of: (n: LayerNode) => n.output.elements },
     { what: 'parameter entries', limit: WORK_LIMITS.parameters, of: (n: LayerNode) => n.memories.reduce((k, m) => k + m.depth, 0) },
     { what: 'cycles per inference', limit: WORK_LIMITS.cycles, of: (n: LayerNode) => (n.role === 'scheduled' ? hardwareOf(n).cycles() : 0) },
+    { what: `calibration values (activations × ${calibrationWindows(design)} calibration windows)`, limit: WORK_LIMITS.calibrationValues, of: (n: LayerNode) => n.output.elements * calibrationWindows(design) },
   ];
   const problems: BuildProblem[] = [];
   for (const m of measures) {
@@ -72,7 +83,7 @@ function sizeProblems(design: ResolvedDesign): BuildProblem[] {
       sort: 'size',
       path: largest.path,
       message: `the design is too large for kiln to generate and verify here: ${formatCount(total)} ${m.what} (limit ${formatCount(m.limit)}), the most in '${largest.path}' (${formatCount(m.of(largest))})`,
-      hint: 'reduce d_model, the window or the number of layers; kiln estimate still gives its figures',
+      hint: `reduce d_model, the window or the number of layers${m.what.startsWith('calibration') && design.data ? ', or quantization.calibrationWindows' : ''}; kiln estimate still gives its figures`,
     });
   }
   return problems;

@@ -42,6 +42,8 @@ export interface Sources {
 const DEFAULT_SEED = 1;
 const DEFAULT_SPLIT: SplitFractions = { train: 0.7, validation: 0.15 };
 const DEFAULT_CALIBRATION_WINDOWS = 256;
+/** Windows of the synthetic series that calibrates the quantization of a config without data (16, and one more). */
+export const SYNTHETIC_CALIBRATION_WINDOWS = 17;
 const MAX_CALIBRATION_WINDOWS = 10_000;
 
 type Field = (string | number)[];

@@ -14,6 +14,7 @@
 import { affineParams, quantizeAll, type AffineParams } from '../arith/index.js';
 import { fail, isKilnError } from '../dsl/diagnostics.js';
 import type { LayerKind } from '../dsl/index.js';
+import { SYNTHETIC_CALIBRATION_WINDOWS } from '../ir/sources.js';
 import type { LayerNode, LayerNodeOf, ResolvedDesign } from '../ir/types.js';
 import { KINDS, type FloatMap } from '../kinds/registry.js';
 import type { FloatBatch } from '../kinds/types.js';
@@ -22,8 +23,8 @@ import { hashValue } from '../util/hash.js';
 import { createRng } from '../util/rng.js';
 import type { QuantizedModel, QuantLayer, QuantLayerOf } from './types.js';
 
-/** Windows in the calibration batch. */
-export const CALIBRATION_WINDOWS = 16;
+/** Windows in the calibration batch of a config without data: this many, and one more. */
+export const CALIBRATION_WINDOWS = SYNTHETIC_CALIBRATION_WINDOWS - 1;
 /** Windows the whole-model testbench runs. */
 export const TEST_WINDOWS = 16;
 
@@ -228,9 +229,52 @@ const observerKey = (o: Observer) => (o === 'minmax' ? 'minmax' : `p${o.percenti
  */
 export function observe(values: Float64Array, observer: Observer): { min: number; max: number } {
   if (observer === 'minmax' || values.length === 0) return minMax(values);
-  const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((q / 100) * (sorted.length - 1))))]!;
-  return { min: at(100 - observer.percentile), max: at(observer.percentile) };
+  const rank = (q: number) => Math.min(values.length - 1, Math.max(0, Math.round((q / 100) * (values.length - 1))));
+  const [low, high] = [rank(100 - observer.percentile), rank(observer.percentile)];
+  // The two order statistics by selection, not a full sort: linear time, so a layer with tens of millions of
+  // calibration values takes a fraction of a second. (Exactly the values a sort would put at those ranks.)
+  const work = Float64Array.from(values);
+  const max = select(work, high, 0, work.length - 1);
+  // After selecting rank `high`, everything left of it is ≤ it: the low rank lies in that part.
+  const min = low <= high ? select(work, low, 0, high) : select(work, low, high, work.length - 1);
+  return { min, max };
+}
+
+/**
+ * The value of rank k (0-based) among a[lo..hi], partially reordering them (Hoare's quickselect with a
+ * median-of-three pivot, so sorted or constant runs stay linear on average).
+ */
+function select(a: Float64Array, k: number, lo: number, hi: number): number {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // median of three into a[mid]
+    if (a[mid]! < a[lo]!) swap(a, mid, lo);
+    if (a[hi]! < a[lo]!) swap(a, hi, lo);
+    if (a[hi]! < a[mid]!) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    // a[lo..j] ≤ pivot ≤ a[i..hi], and a[j+1..i-1] equal the pivot
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }
 
 /** The statistics a kind's float forward recorded into its params, for the store. */

@@ -71,3 +71,38 @@ describe('simulation bound', () => {
     expect(layer.code, layer.stderr).toBe(0);
   }, 120_000);
 });
+
+describe('calibration work is bounded too', () => {
+  const withData = (quantization: string) =>
+    resolveDesign({
+      device: 'xc7s15',
+      model: transformer({ window: 24, inputFeatures: 2, dModel: 16, outputs: 1 }),
+      data: { csv: 'series.csv', features: ['a', 'b'], target: 'a' },
+      ...(quantization ? { quantization: JSON.parse(quantization) as object } : {}),
+    });
+
+  it('activations × calibration windows past the limit is named, with the setting that sets the windows', () => {
+    const problems = buildProblems(withData('{ "calibrationWindows": 10000 }'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/too large for kiln to generate and verify here: [\d,]+ calibration values \(activations × 10000 calibration windows\) \(limit 16,000,000\)/);
+    expect(problems[0]!.hint).toMatch(/quantization\.calibrationWindows/);
+    expect(buildProblems(withData(''))).toEqual([]); // 256 windows, the default
+  });
+
+  it('an over-budget design with a wide feed-forward layer answers with its reports in seconds, no VHDL (a fuzzer case: 12 s and 560 MB before)', async () => {
+    const columns = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const rows = Array.from({ length: 80 }, (_, t) => columns.map((_, j) => Math.sin(t / (3 + j)).toFixed(3)).join(','));
+    const dir = project({
+      'series.csv': [columns.join(','), ...rows].join('\n') + '\n',
+      'fpga.config.mjs': configSource(
+        `{ device: 'xc7s25', model: transformer({ window: 6, inputFeatures: 7, dModel: 2, heads: 2, ffnDim: 59603, outputs: 1, norm: 'layernorm' }), data: { csv: 'series.csv', features: ${JSON.stringify(columns)}, target: 'a' } }`,
+      ),
+    });
+    const t0 = Date.now();
+    const r = await kiln(['build', '--json'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((JSON.parse(r.stdout) as { noHardware?: string }).noHardware).toMatch(/calibration values \(activations × 256 calibration windows\)/);
+    expect(existsSync(join(dir, 'build', 'vhdl'))).toBe(false);
+  });
+});

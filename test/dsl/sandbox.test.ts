@@ -4,12 +4,15 @@
  * diagnostic naming the file and the limit (exit 2, nothing written); what a config holds that cannot cross the
  * thread boundary is reported as before; and the worker recovers for the next load.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/dsl/load.js';
 import { ConfigSandbox } from '../../src/dsl/sandbox.js';
-import { decodeConfig, encodeConfig } from '../../src/dsl/transfer.js';
+import { decodeConfig, encodeConfig, MAX_CONFIG_DATA_MB } from '../../src/dsl/transfer.js';
 import { graph, transformer } from '../../src/dsl/index.js';
 import { resolveDesign } from '../../src/ir/index.js';
 import { configSource, kiln, project } from '../helpers.js';
@@ -64,7 +67,7 @@ describe('config evaluation with limits', () => {
     const dir = project({ 'fpga.config.ts': `process.exit(0);\nexport default {};\n` });
     const r = await kiln(['estimate'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/stopped: the config ended its thread \(process\.exit\(0\)\)/);
+    expect(r.stderr).toMatch(/stopped: the config ended its process \(process\.exit\(0\)\)/);
   });
 
   it.each([['0'], ['-1'], ['abc'], [''], ['Infinity']])('--config-timeout %j is a usage error', async (value) => {
@@ -123,7 +126,7 @@ describe('values that cannot cross the thread boundary', () => {
 
   it.each([
     ['a function where a number belongs', base(`clockMHz: () => 100`), /clockMHz: must be a number of MHz in \(0, 1000\], got a function/],
-    ['a symbol where a string belongs', base(`defaults: { buffer: Symbol('bram') }`), /defaults\.buffer: unknown buffer storage an object/],
+    ['a symbol where a string belongs', base(`defaults: { buffer: Symbol('bram') }`), /defaults\.buffer: unknown buffer storage (a symbol|an object)/],
   ])('%s is reported as before', async (_what, source, message) => {
     const dir = project({ 'fpga.config.mjs': source, 'package.json': '{"type":"module"}' });
     const r = await kiln(['estimate'], dir);
@@ -196,5 +199,130 @@ describe('values that cannot cross the thread boundary', () => {
     } catch (err) {
       expect((err as { diagnostics: { loc?: unknown }[] }).diagnostics[0]!.loc).toEqual({ file: '/x.ts', line: 3, column: 7 });
     }
+  });
+});
+
+const MEMORY_LIMIT = /error\[KILN_E_CONFIG_LOAD\]: loading .*c\.mjs stopped: the config used more than 256 MB of memory/;
+
+/** A process's command line from /proc (Linux), or '' once it is gone. */
+function procCommand(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** A process's parent and state (R, S, Z…) from /proc (Linux), or undefined once it is gone. */
+function procStat(pid: number): { ppid: number; state: string } | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return { state: fields[0]!, ppid: Number(fields[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+describe('memory and size limits', () => {
+  it('a config exporting a large typed array is refused before it is copied', async () => {
+    const dir = project({ 'c.mjs': `export default new Uint8Array(2 ** 30);\n` });
+    const r = await kiln(['estimate', '--config', 'c.mjs'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error\[KILN_E_CONFIG_SHAPE\]: the config must export an object \(or a function returning one\), got a typed array$/m);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it.each([
+    ['exported', `export default new Array(2 ** 31);\n`, /error\[KILN_E_CONFIG_SHAPE\]: the config must export an object \(or a function returning one\), got an array/],
+    ['under a field', `export default { device: 'xc7s15', layers: new Array(2 ** 31) };\n`, /error\[KILN_E_CONFIG_SHAPE\]: layers: the config holds more than 64 MB of data under this field/],
+  ])('a holey new Array(2 ** 31) %s is refused at once, not copied', async (_where, source, message) => {
+    const dir = project({ 'c.mjs': source });
+    const r = await kiln(['estimate', '--config', 'c.mjs', '--config-timeout', '30'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('typed arrays and ArrayBuffers under a field count toward the data limit by their bytes', () => {
+    const encode = (data: unknown) => () => encodeConfig({ device: 'xc7s15', weights: { seed: 1, data } }, () => undefined);
+    expect(encode(new Uint8Array(2 ** 20))).not.toThrow();
+    for (const big of [new Uint8Array((MAX_CONFIG_DATA_MB + 1) * 2 ** 20), new ArrayBuffer(2 ** 27), new DataView(new ArrayBuffer(2 ** 27), 0, 1)]) {
+      expect(encode(big)).toThrow(/^error\[KILN_E_CONFIG_SHAPE\] weights: the config holds more than 64 MB of data under this field/);
+    }
+  });
+
+  it('memory outside the JavaScript heap (ArrayBuffers) counts toward the memory limit', async () => {
+    const dir = project({ 'c.mjs': `const held = [];\nfor (let i = 0; i < 16; i++) held.push(new Uint8Array(2 ** 26).fill(1));\nexport default { device: 'xc7s15' };\n` });
+    const r = await kiln(['estimate', '--config', 'c.mjs', '--config-timeout', '60'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(MEMORY_LIMIT);
+  });
+
+  // Both used to abort kiln itself (V8's "heap out of memory", exit 134): a Map's growth needs one allocation
+  // larger than what the heap has left, and fill() over a huge array cannot be interrupted at all.
+  it.each([
+    ['a Map that grows without end', `const m = new Map();\nfor (let i = 0; ; i++) m.set(i, { i, s: String(i) });\n`],
+    ['fill() over new Array(2 ** 28)', `const big = new Array(2 ** 28).fill(0);\nexport default {};\n`],
+  ])('%s fails at the memory limit, and the next load works', async (_what, source) => {
+    const dir = project({ 'c.mjs': source, 'fpga.config.ts': GOOD });
+    const r = await kiln(['estimate', '--config', 'c.mjs', '--config-timeout', '60'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(MEMORY_LIMIT);
+    expect(r.stderr).not.toMatch(/FATAL|internal error|\n\s+at /);
+    const next = await kiln(['estimate'], dir);
+    expect(next.code, next.stderr).toBe(0);
+  });
+
+  it.runIf(process.platform === 'linux')('a worker whose kiln is killed in the middle of a load ends too', async () => {
+    const dir = project({ 'fpga.config.mjs': `console.log('looping');\nwhile (true) {}\nexport default {};\n` });
+    const sandbox = pathToFileURL(join(import.meta.dirname, '../../src/dsl/sandbox.ts')).href;
+    const script = `const { ConfigSandbox } = await import(${JSON.stringify(sandbox)});\nawait new ConfigSandbox().evaluate(${JSON.stringify(join(dir, 'fpga.config.mjs'))}, { command: 'build', mode: 'production' }, 3_600_000);\n`;
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+    const host = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let worker: number | undefined;
+    try {
+      // The config prints before it loops: from then on, its worker is busy and cannot listen.
+      await new Promise<void>((resolve, reject) => {
+        let err = '';
+        host.stderr!.on('data', (d: Buffer) => (err += d.toString()).includes('looping') && resolve());
+        host.once('exit', () => reject(new Error(`the host ended first: ${err}`)));
+      });
+      const workers = readdirSync('/proc')
+        .map(Number)
+        .filter((pid) => pid > 0 && procStat(pid)?.ppid === host.pid && procCommand(pid).includes('config-worker'));
+      expect(workers).toHaveLength(1);
+      worker = workers[0]!;
+      host.kill('SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && (procStat(worker)?.state ?? 'Z') !== 'Z') await new Promise((r) => setTimeout(r, 50));
+      // (Gone, or a zombie where nothing reaps orphans.)
+      expect(procStat(worker)?.state ?? 'gone').toMatch(/^(gone|Z)$/);
+    } finally {
+      host.kill('SIGKILL');
+      // A failed run leaves no looping process behind.
+      if (worker !== undefined && procStat(worker)?.state !== 'Z' && procCommand(worker).includes('config-worker')) {
+        try {
+          process.kill(worker, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+  });
+});
+
+describe('weights.map', () => {
+  const model = () => transformer({ window: 4, inputFeatures: 2, dModel: 4 });
+
+  it('a function weights.map runs in the worker and travels as the record it makes', () => {
+    const encoded = encodeConfig({ device: 'xc7s15', model: model(), weights: { file: 'w.safetensors', map: (path: string) => `m.${path}` } }, () => undefined) as { weights: { map: Record<string, string> } };
+    expect(encoded.weights.map.input).toBe('m.input');
+  });
+
+  it('weights: [] is reported as a wrong type, not called as a weights map (Array.prototype.map)', async () => {
+    const dir = project({ 'c.mjs': `import { transformer } from 'kiln-fpga';\nexport default { device: 'xc7s15', model: transformer({ window: 4, inputFeatures: 2, dModel: 4 }), weights: [] };\n` });
+    const r = await kiln(['estimate', '--config', 'c.mjs'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[KILN_E_TYPE\]: weights: /);
+    expect(r.stderr).not.toMatch(/weights\.map threw/);
   });
 });
