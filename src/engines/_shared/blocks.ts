@@ -2,7 +2,8 @@
  * Datapath blocks more than one engine builds, each written once: its VHDL and its cost side by side, so two
  * engines cannot drift apart and a block's VHDL and its cost model cannot either.
  */
-import { comparator, mux, register, adder, type Sink } from '../../devices/primitives.js';
+import { addressBits } from '../../devices/mapping.js';
+import { adder, block, comparator, counter, mux, register, type Sink } from '../../devices/primitives.js';
 import type { MemoryNode } from '../../ir/types.js';
 import { ramStyle } from './vhdl.js';
 
@@ -101,4 +102,52 @@ export function rowWalkWrite(indent: string, total: string, rowState: string): s
     '      end if;',
     '    end if;',
   ]);
+}
+
+// ───────────────────────────── the two-pass row sweep ─────────────────────────────
+
+/**
+ * Softmax and layer norm sweep each row twice (max then exponentials; sum then squares): `c` issues the
+ * columns, the first pass's data arrives one cycle later (`<first>_v1`), the second's through two pipeline
+ * stages (`<second>_v1`, `<second>_v2`); `first1`/`first2` mark column 0 in those stages; `row` counts rows and
+ * `wr` output writes.
+ */
+export interface RowSweep {
+  /** Flag prefix and FSM state of each pass, e.g. `max`/`S_MAX` and `exp`/`S_EXP`. */
+  readonly first: { readonly flag: string; readonly state: string };
+  readonly second: { readonly flag: string; readonly state: string };
+}
+
+export function rowSweepFlagSignals(w: RowSweep): string {
+  return indented('  ', [`signal ${w.first.flag}_v1, ${w.second.flag}_v1, ${w.second.flag}_v2, first1, first2 : std_logic := '0';  -- pipeline valid flags of the two passes, column 0 in stages 1 and 2`]);
+}
+
+/** The sweep's state while `enable` is low. */
+export function rowSweepReset(indent: string, w: RowSweep): string {
+  return indented(indent, ['state <= S_IDLE;', "done <= '0';", 'row <= 0;', 'c <= 0;', 'wr <= 0;', `${w.first.flag}_v1 <= '0';`, `${w.second.flag}_v1 <= '0';`, `${w.second.flag}_v2 <= '0';`]);
+}
+
+/** The pipeline flags, every cycle while enabled. */
+export function rowSweepFlags(indent: string, w: RowSweep): string {
+  return indented(indent, [
+    '-- pipeline bookkeeping of the two streaming passes',
+    `${w.first.flag}_v1 <= '1' when state = ${w.first.state} else '0';`,
+    `${w.second.flag}_v1 <= '1' when state = ${w.second.state} else '0';`,
+    "first1 <= '1' when c = 0 else '0';",
+    `${w.second.flag}_v2 <= ${w.second.flag}_v1;`,
+    'first2 <= first1;',
+  ]);
+}
+
+/**
+ * The sweep's control: the FSM (state register, next-state logic, done and the 5 pipeline flags, plus
+ * `extraFlipFlops` of the engine's own), the row, column, step and output counters, and the input address.
+ */
+export function rowSweepControl(s: Sink, o: { fsm: string; states: number; extraFlipFlops: number; rows: number; cols: number; stepLabel: string; steps: number; outputs: number; inputs: number }): void {
+  block(s, 'control', s.named ? `${o.fsm} FSM (${o.states} states)` : '', 2 * o.states, addressBits(o.states) + 1 + 5 + o.extraFlipFlops);
+  counter(s, 'row', o.rows);
+  counter(s, 'column', o.cols);
+  counter(s, o.stepLabel, o.steps);
+  counter(s, 'output address', o.outputs);
+  block(s, 'control', 'input address row·cols + c', addressBits(o.inputs), 0);
 }

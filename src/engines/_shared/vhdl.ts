@@ -2,6 +2,7 @@
 import { addressBits } from '../../devices/mapping.js';
 import type { LayerNode, MemoryNode } from '../../ir/types.js';
 import { KILN_VERSION } from '../../version.js';
+import { ARITH_PACKAGE_NAME } from './arith-package.js';
 
 export { addressBits };
 
@@ -23,6 +24,36 @@ export function layerHeader(node: LayerNode, extra: readonly string[] = []): str
     ...extra,
   ];
   return header(`Layer '${node.path}' (entity ${node.name})`, lines);
+}
+
+/**
+ * A scheduled layer's file up to its architecture's declarations: the header (with the engine's own lines),
+ * the libraries and kiln's arithmetic package, the entity, and `architecture rtl of <name> is`.
+ */
+export function layerPrologue(node: LayerNode, headerLines: readonly string[]): string {
+  return `${layerHeader(node, headerLines)}${LIBRARIES}use work.${ARITH_PACKAGE_NAME}.all;\n\n${layerEntity(node, node.name)}\n\narchitecture rtl of ${node.name} is`;
+}
+
+/**
+ * The entity every scheduled layer has: clock, enable/done handshake, one read port per input (address out,
+ * data in one cycle later) and the read port of its own output buffer.
+ */
+export function layerEntity(node: LayerNode, name: string): string {
+  return [
+    `entity ${name} is`,
+    '  port (',
+    '    clk     : in  std_logic;',
+    "    enable  : in  std_logic;  -- '1' runs the layer once; '0' resets its controller (the buffer keeps its data)",
+    '    done    : out std_logic;',
+    ...node.inputs.flatMap((inp, p) => [
+      `    x${p}_addr : out unsigned(${addressBits(inp.elements) - 1} downto 0);  -- read port of '${inp.from}'`,
+      `    x${p}_data : in  signed(${inp.bits - 1} downto 0);            -- one cycle after x${p}_addr`,
+    ]),
+    `    y_addr  : in  unsigned(${addressBits(node.output.elements) - 1} downto 0);  -- read port of this layer's output buffer`,
+    `    y_data  : out signed(${node.output.bits - 1} downto 0) := (others => '0')`,
+    '  );',
+    `end entity ${name};`,
+  ].join('\n');
 }
 
 export const LIBRARIES = 'library ieee;\nuse ieee.std_logic_1164.all;\nuse ieee.numeric_std.all;\n';

@@ -1,9 +1,8 @@
 /** The layer-norm engine's blocks with their raw costs, read off the same plan as its VHDL (vhdl.ts). */
-import { addressBits } from '../../devices/mapping.js';
-import { adder, block, comparator, counter, memory, multiplier, mux, register, type Sink } from '../../devices/primitives.js';
+import { adder, comparator, memory, multiplier, mux, register, type Sink } from '../../devices/primitives.js';
 import type { LayerNode } from '../../ir/types.js';
 import { requantizerParts } from '../_shared/cost.js';
-import { dividerParts } from '../_shared/blocks.js';
+import { dividerParts, rowSweepControl } from '../_shared/blocks.js';
 import { LAYERNORM_STATES, normalizedBits, numeratorBits, quotientBits, rootIterations, type LayernormPlan } from './plan.js';
 
 /** Set bits of n: n·x is that many shifted copies of x added up. */
@@ -24,13 +23,7 @@ export function layernormParts(node: LayerNode, p: LayernormPlan, s: Sink): void
   memory(s, 'output buffer', node.buffer!);
   for (const mem of node.memories) memory(s, s.named ? `${mem.role} ROM` : '', mem);
 
-  // control: state register and next-state logic, done, pipeline flags (sum_v1, var_v1, var_v2, first1, first2)
-  block(s, 'control', s.named ? `layer-norm FSM (${LAYERNORM_STATES.length} states)` : '', 2 * LAYERNORM_STATES.length, addressBits(LAYERNORM_STATES.length) + 1 + 5);
-  counter(s, 'row', p.rows);
-  counter(s, 'column', p.cols);
-  counter(s, 'step', Math.max(rootIterations(p), qb));
-  counter(s, 'output address', node.output.elements);
-  block(s, 'control', 'input address row·cols + c', addressBits(node.inputs[0]!.elements), 0);
+  rowSweepControl(s, { fsm: 'layer-norm', states: LAYERNORM_STATES.length, extraFlipFlops: 0, rows: p.rows, cols: p.cols, stepLabel: 'step', steps: Math.max(rootIterations(p), qb), outputs: node.output.elements, inputs: node.inputs[0]!.elements });
 
   // sum pass: S = Σ x
   adder(s, 'row sum', sumBits);

@@ -4,11 +4,13 @@
  * zero), the affine Q·(γ − z_γ) + B and the requantization, the two products on the layer's one multiplier.
  */
 import type { LayerNode } from '../../ir/types.js';
-import { ARITH_PACKAGE_NAME } from '../_shared/arith-package.js';
-import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowWalkWrite } from '../_shared/blocks.js';
-import { addressBits, aggregate, layerHeader, LIBRARIES, romStyle } from '../_shared/vhdl.js';
+import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowSweepFlags, rowSweepFlagSignals, rowSweepReset, rowWalkWrite, type RowSweep } from '../_shared/blocks.js';
+import { aggregate, layerPrologue, romStyle } from '../_shared/vhdl.js';
 import type { LayerQuantization } from '../types.js';
 import { LAYERNORM_STATES, layernormCycles, numeratorBits, quotientBits, rootIterations, type LayernormConstants, type LayernormPlan } from './plan.js';
+
+/** The two passes over each row (src/engines/_shared/blocks.ts). */
+const SWEEP: RowSweep = { first: { flag: 'sum', state: 'S_SUM' }, second: { flag: 'var', state: 'S_VAR' } };
 
 /** n·x as shifted adds of x for the set bits of n (a constant multiply in adders, never a DSP). */
 function timesConstant(x: string, n: number, width: string): string {
@@ -21,9 +23,8 @@ function timesConstant(x: string, n: number, width: string): string {
 const low = (expr: string, from: number, bits: number) => (from > bits ? `${expr}(${bits - 1} downto 0)` : `resize(${expr}, ${bits})`);
 
 export function emitLayernormLayer(node: LayerNode, plan: LayernormPlan, c: LayernormConstants, q: LayerQuantization): string {
-  const name = node.name;
   const mult = node.multiplier!;
-  const { rows, cols, inputBits, fraction: F, sumBits, diffBits, varianceBits } = plan;
+  const { rows, cols, fraction: F, sumBits, diffBits, varianceBits } = plan;
   const outBits = node.output.bits;
   const outputs = node.output.elements;
   const WB = node.widths.weight!;
@@ -36,25 +37,11 @@ export function emitLayernormLayer(node: LayerNode, plan: LayernormPlan, c: Laye
   const storage = (role: 'weights' | 'bias') => node.memories.find((m) => m.role === role)!.storage;
   const prodBits = mult.aBits + mult.bBits;
 
-  return `${layerHeader(node, [
+  return `${layerPrologue(node, [
     `statistics: S ${sumBits} bits, D = ${cols}*x - S ${diffBits} bits, V + E ${varianceBits} bits (E = ${c.eps}), R = isqrt(V + E) ${plan.rootBits} bits`,
     `normalized: Q = D * 2^${F} / R (${IT}-step square root, ${QB}-step restoring divider); affine: y = ${q.output.zeroPoint} + round((Q * (g - ${c.weightZero}) + B) * ${c.m} / 2^${c.shift})`,
     `schedule: ${rows} rows x ${cols} columns; ${layernormCycles(plan)} cycles from enable to done`,
-  ])}${LIBRARIES}use work.${ARITH_PACKAGE_NAME}.all;
-
-entity ${name} is
-  port (
-    clk     : in  std_logic;
-    enable  : in  std_logic;  -- '1' runs the layer once; '0' resets its controller (the buffer keeps its data)
-    done    : out std_logic;
-    x0_addr : out unsigned(${addressBits(node.inputs[0]!.elements) - 1} downto 0);  -- read port of '${node.inputs[0]!.from}'
-    x0_data : in  signed(${inputBits - 1} downto 0);            -- one cycle after x0_addr
-    y_addr  : in  unsigned(${addressBits(outputs) - 1} downto 0);  -- read port of this layer's output buffer
-    y_data  : out signed(${outBits - 1} downto 0) := (others => '0')
-  );
-end entity ${name};
-
-architecture rtl of ${name} is
+  ])}
   constant ROWS       : positive := ${rows};
   constant COLS       : positive := ${cols};
   constant OUTPUTS    : positive := ${outputs};
@@ -80,8 +67,7 @@ architecture rtl of ${name} is
   signal c     : natural range 0 to COLS - 1 := 0;
   signal step  : natural range 0 to ${steps - 1} := 0;
   signal wr    : natural range 0 to OUTPUTS - 1 := 0;
-  signal sum_v1, var_v1, var_v2, first1, first2 : std_logic := '0';  -- pipeline: data valid, square valid
-  signal row_sum  : signed(SUM_BITS - 1 downto 0) := (others => '0');
+${rowSweepFlagSignals(SWEEP)}  signal row_sum  : signed(SUM_BITS - 1 downto 0) := (others => '0');
   signal diff     : signed(DIFF_BITS - 1 downto 0);
   signal diff_r   : signed(DIFF_BITS - 1 downto 0) := (others => '0');
   signal variance : unsigned(VAR_BITS - 1 downto 0) := (others => '0');
@@ -144,22 +130,8 @@ ${outputBufferSignals('OUTPUTS', node.buffer!.storage)}begin
         ${mult.mapping === 'dsp' ? 'prod <= mul_a * mul_b;  -- DSP48E1' : 'prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)'}
       end if;
       if enable = '0' then
-        state <= S_IDLE;
-        done <= '0';
-        row <= 0;
-        c <= 0;
-        wr <= 0;
-        sum_v1 <= '0';
-        var_v1 <= '0';
-        var_v2 <= '0';
-      else
-        -- pipeline bookkeeping of the two streaming passes
-        sum_v1 <= '1' when state = S_SUM else '0';
-        var_v1 <= '1' when state = S_VAR else '0';
-        first1 <= '1' when c = 0 else '0';
-        var_v2 <= var_v1;
-        first2 <= first1;
-        if sum_v1 = '1' then
+${rowSweepReset('        ', SWEEP)}      else
+${rowSweepFlags('        ', SWEEP)}        if sum_v1 = '1' then
           if first1 = '1' then
             row_sum <= resize(x0_data, SUM_BITS);
           else

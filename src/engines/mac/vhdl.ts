@@ -5,9 +5,8 @@
  */
 import type { LayerNode, MemoryNode } from '../../ir/types.js';
 import type { LayerQuantization } from '../types.js';
-import { ARITH_PACKAGE_NAME } from '../_shared/arith-package.js';
 import { outputBufferSignals, OUTPUT_BUFFER_PROCESS } from '../_shared/blocks.js';
-import { addressBits, affineExpr, aggregate, layerHeader, LIBRARIES, romStyle } from '../_shared/vhdl.js';
+import { affineExpr, aggregate, layerPrologue, romStyle } from '../_shared/vhdl.js';
 import { isPerTerm, MAC_STATES, macCycles, type Affine, type MacConstants, type MacPlan, type Operand, type RomRole } from './plan.js';
 
 interface Rom {
@@ -29,14 +28,12 @@ function romsOf(node: LayerNode, c: MacConstants): Partial<Record<RomRole | 'bia
 }
 
 export function emitMacLayer(node: LayerNode, plan: MacPlan, constants: MacConstants, q: LayerQuantization): string {
-  const name = node.name;
   const mult = node.multiplier!;
   const MA = mult.aBits;
   const MB = mult.bBits;
   const ACC = node.widths.acc!;
   const BY = node.output.bits;
   const OUT = node.output.elements;
-  const AWY = addressBits(OUT);
   const roms = romsOf(node, constants);
   const sc = { m: constants.m, shift: constants.shift, m1: constants.terms?.m1, m2: constants.terms?.m2 };
   const loopNames = plan.loops.map((_, i) => `i${i}`);
@@ -47,26 +44,7 @@ export function emitMacLayer(node: LayerNode, plan: MacPlan, constants: MacConst
   const emit = (s = '') => L.push(s);
 
   // ── entity ──
-  emit(layerHeader(node, [`requantization: m = ${sc.m}${sc.m1 !== undefined ? ` (terms m1 = ${sc.m1}, m2 = ${sc.m2})` : ''}, shift = ${sc.shift}, output zero point = ${q.output.zeroPoint}`, `schedule: ${plan.loops.join(' x ')} outputs x ${plan.terms} products; ${macCycles(plan)} cycles from enable to done`]));
-  emit(LIBRARIES + `use work.${ARITH_PACKAGE_NAME}.all;`);
-  emit();
-  emit(`entity ${name} is`);
-  emit('  port (');
-  emit('    clk     : in  std_logic;');
-  emit("    enable  : in  std_logic;  -- '1' runs the layer once; '0' resets its controller (the buffer keeps its data)");
-  emit('    done    : out std_logic;');
-  node.inputs.forEach((inp, p) => {
-    emit(`    x${p}_addr : out unsigned(${addressBits(inp.elements) - 1} downto 0);  -- read port of '${inp.from}'`);
-    emit(`    x${p}_data : in  signed(${inp.bits - 1} downto 0);            -- one cycle after x${p}_addr`);
-  });
-  emit(`    y_addr  : in  unsigned(${AWY - 1} downto 0);  -- read port of this layer's output buffer`);
-  emit(`    y_data  : out signed(${BY - 1} downto 0) := (others => '0')`);
-  emit('  );');
-  emit(`end entity ${name};`);
-  emit();
-
-  // ── architecture ──
-  emit(`architecture rtl of ${name} is`);
+  emit(layerPrologue(node, [`requantization: m = ${sc.m}${sc.m1 !== undefined ? ` (terms m1 = ${sc.m1}, m2 = ${sc.m2})` : ''}, shift = ${sc.shift}, output zero point = ${q.output.zeroPoint}`, `schedule: ${plan.loops.join(' x ')} outputs x ${plan.terms} products; ${macCycles(plan)} cycles from enable to done`]));
   emit(`  constant OUTPUTS   : positive := ${OUT};`);
   emit(`  constant TERMS     : positive := ${plan.terms};`);
   emit(`  constant ACC_BITS  : positive := ${ACC};`);

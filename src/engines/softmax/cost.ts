@@ -1,8 +1,8 @@
 /** The softmax engine's blocks with their raw costs, read off the same plan as its VHDL (vhdl.ts). */
 import { addressBits } from '../../devices/mapping.js';
-import { adder, block, comparator, counter, memory, mux, register, type Sink } from '../../devices/primitives.js';
+import { adder, comparator, memory, mux, register, type Sink } from '../../devices/primitives.js';
 import type { LayerNode } from '../../ir/types.js';
-import { dividerParts } from '../_shared/blocks.js';
+import { dividerParts, rowSweepControl } from '../_shared/blocks.js';
 import { expBitsOf, numeratorBitsOf, quotientBitsOf, SOFTMAX_STATES, type SoftmaxPlan } from './plan.js';
 
 export function softmaxParts(node: LayerNode, p: SoftmaxPlan, s: Sink): void {
@@ -14,12 +14,8 @@ export function softmaxParts(node: LayerNode, p: SoftmaxPlan, s: Sink): void {
   memory(s, 'output buffer', node.buffer!);
   for (const m of node.memories) memory(s, s.named ? `${m.role} memory` : '', m);
   memory(s, 'row buffer of numerators', { role: 'buffer', depth: cols, width: expBits, storage: 'lutram' });
-  block(s, 'control', s.named ? `softmax FSM (${SOFTMAX_STATES.length} states)` : '', 2 * SOFTMAX_STATES.length, 4 + 1 + 5 + 2 * colBits);
-  counter(s, 'row', rows);
-  counter(s, 'column', cols);
-  counter(s, 'divider step', q);
-  counter(s, 'output address', node.output.elements);
-  block(s, 'control', 'input address row·cols + c', addressBits(node.inputs[0]!.elements), 0);
+  // (c1, c2: the column of the data in pipeline stages 1 and 2)
+  rowSweepControl(s, { fsm: 'softmax', states: SOFTMAX_STATES.length, extraFlipFlops: 2 * colBits, rows, cols, stepLabel: 'divider step', steps: q, outputs: node.output.elements, inputs: node.inputs[0]!.elements });
   comparator(s, 'row max', inputBits);
   mux(s, 'row max load', 2, inputBits);
   register(s, 'row max', inputBits);

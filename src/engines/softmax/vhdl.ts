@@ -5,10 +5,12 @@
  */
 import type { LayerNode } from '../../ir/types.js';
 import type { LayerQuantization } from '../types.js';
-import { ARITH_PACKAGE_NAME } from '../_shared/arith-package.js';
-import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowWalkWrite } from '../_shared/blocks.js';
-import { addressBits, layerHeader, LIBRARIES, romStyle } from '../_shared/vhdl.js';
+import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowSweepFlags, rowSweepFlagSignals, rowSweepReset, rowWalkWrite, type RowSweep } from '../_shared/blocks.js';
+import { layerPrologue, romStyle } from '../_shared/vhdl.js';
 import { expBitsOf, numeratorBitsOf, quotientBitsOf, SOFTMAX_STATES, softmaxCycles, type SoftmaxConstants, type SoftmaxPlan } from './plan.js';
+
+/** The two passes over each row (src/engines/_shared/blocks.ts). */
+const SWEEP: RowSweep = { first: { flag: 'max', state: 'S_MAX' }, second: { flag: 'exp', state: 'S_EXP' } };
 
 export function emitSoftmaxLayer(node: LayerNode, plan: SoftmaxPlan, constants: SoftmaxConstants, q: LayerQuantization): string {
   const { rows, cols, inputBits: inBits, outputBits: outBits, sumBits } = plan;
@@ -17,31 +19,16 @@ export function emitSoftmaxLayer(node: LayerNode, plan: SoftmaxPlan, constants: 
   const fraction = plan.expFractionBits;
   const expBits = expBitsOf(plan);
   const numBits = numeratorBitsOf(plan);
-  const name = node.name;
   const tableStorage = node.memories.find((m) => m.role === 'table')!.storage;
   const entries: string[] = [];
   for (let i = 0; i < table.length; i += 8) {
     entries.push('      ' + Array.from(table.subarray(i, i + 8), (v, j) => `${i + j} => to_unsigned(${v}, ${expBits})`).join(', '));
   }
-  return `${layerHeader(node, [
+  return `${layerPrologue(node, [
     `exponential table: E[k] = round(2^${fraction} * exp(-${q.inputs[0]!.scale.toExponential(6)} * k)), ${table.length} entries`,
     `output: y = ${q.output.zeroPoint} + floor((2*e*${2 ** outBits - 1} + S) / (2*S)); row sum ${sumBits} bits, ${Q}-step restoring divider`,
     `schedule: ${rows} rows x ${cols} columns; ${softmaxCycles(plan)} cycles from enable to done`,
-  ])}${LIBRARIES}use work.${ARITH_PACKAGE_NAME}.all;
-
-entity ${name} is
-  port (
-    clk     : in  std_logic;
-    enable  : in  std_logic;  -- '1' runs the layer once; '0' resets its controller
-    done    : out std_logic;
-    x0_addr : out unsigned(${addressBits(node.inputs[0]!.elements) - 1} downto 0);  -- read port of '${node.inputs[0]!.from}'
-    x0_data : in  signed(${inBits - 1} downto 0);
-    y_addr  : in  unsigned(${addressBits(node.output.elements) - 1} downto 0);
-    y_data  : out signed(${outBits - 1} downto 0) := (others => '0')
-  );
-end entity ${name};
-
-architecture rtl of ${name} is
+  ])}
   constant ROWS     : positive := ${rows};
   constant COLS     : positive := ${cols};
   constant OUT_BITS : positive := ${outBits};
@@ -56,8 +43,7 @@ architecture rtl of ${name} is
   signal row   : natural range 0 to ROWS - 1 := 0;
   signal c     : natural range 0 to COLS - 1 := 0;  -- column being issued
   signal c1, c2 : natural range 0 to COLS - 1 := 0; -- column of the data in pipeline stages 1 and 2
-  signal max_v1, exp_v1, exp_v2, first1, first2 : std_logic := '0';  -- pipeline valid flags
-  signal step  : natural range 0 to Q_BITS - 1 := 0;
+${rowSweepFlagSignals(SWEEP)}  signal step  : natural range 0 to Q_BITS - 1 := 0;
   signal wr    : natural range 0 to ROWS * COLS - 1 := 0;
   signal row_max : signed(${inBits - 1} downto 0) := (others => '0');
   signal k       : signed(${inBits} downto 0);
@@ -105,22 +91,8 @@ ${outputBufferSignals('ROWS * COLS', node.buffer!.storage, true)}begin
   begin
     if rising_edge(clk) then
       if enable = '0' then
-        state <= S_IDLE;
-        done <= '0';
-        row <= 0;
-        c <= 0;
-        wr <= 0;
-        max_v1 <= '0';
-        exp_v1 <= '0';
-        exp_v2 <= '0';
-      else
-        -- pipeline bookkeeping for the two streaming passes
-        max_v1 <= '1' when state = S_MAX else '0';
-        exp_v1 <= '1' when state = S_EXP else '0';
-        first1 <= '1' when c = 0 else '0';
-        c1 <= c;
-        exp_v2 <= exp_v1;
-        first2 <= first1;
+${rowSweepReset('        ', SWEEP)}      else
+${rowSweepFlags('        ', SWEEP)}        c1 <= c;
         c2 <= c1;
         -- if/elsif rather than case: GHDL 2.0 drops case default arms in its Verilog (latches in yosys)
         if state = S_IDLE then
