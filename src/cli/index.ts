@@ -2,7 +2,7 @@
 import { sharedSandbox } from '../dsl/sandbox.js';
 
 // A one-shot command that loads a config starts the config worker first, so that it loads kiln into itself
-// while this thread loads the command line (src/dsl/sandbox.ts). (kiln watch keeps a worker of its own.)
+// while this process loads the command line (src/dsl/sandbox.ts). (kiln watch keeps a worker of its own.)
 const LOADS_CONFIG = new Set(['build', 'estimate', 'sim', 'synth']);
 const argv = process.argv.slice(2);
 if (LOADS_CONFIG.has(argv[0] ?? '') && !argv.includes('--help') && !argv.includes('-h')) sharedSandbox().warm();

@@ -1,10 +1,10 @@
 /**
- * A config crosses the thread boundary between the config worker (src/dsl/config-worker.ts) and kiln as plain
+ * A config crosses the process boundary between the config worker (src/dsl/config-worker.ts) and kiln as plain
  * data. Functions cannot be copied, so the worker replays the model's recipe (`model.describe()`) itself and
  * sends its result: the GraphSpec, or the diagnostics the recipe threw. Everything else that cannot be
- * copied (functions, symbols, promises, weak collections) is sent as a placeholder, and the main thread puts
+ * copied (functions, symbols, promises, weak collections) is sent as a placeholder, and kiln's process puts
  * back a stand-in of the same type, so `resolveDesign()` sees the same kinds of values as before and reports
- * them with the same messages ("got a function"), without ever running user code on the main thread.
+ * them with the same messages ("got a function"), without ever running user code in kiln's process.
  */
 import { types } from 'node:util';
 import { diagnostic, isKilnError, KilnError, type Diagnostic } from './diagnostics.js';

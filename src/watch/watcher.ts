@@ -112,7 +112,7 @@ export async function startWatch(options: WatchOptions): Promise<Watcher> {
   const lock: BuildLock = await acquireLock(outDir, 'watch', cwd);
   const onExit = () => lock.releaseSync();
   process.once('exit', onExit);
-  // One worker for the session: a reload is a message to it, not a new thread.
+  // One worker for the session: a reload is a message to it, not a new process.
   const sandbox = new ConfigSandbox({ keepWarm: true });
   sandbox.warm();
 
