@@ -44,8 +44,34 @@ const KILN_DYNAMIC_IMPORT = /\bimport\s*\(\s*(['"`])kiln-fpga\1\s*\)/g;
 function withKilnRequire(source: string): string {
   return source.replace(KILN_DYNAMIC_IMPORT, "Promise.resolve().then(() => require('kiln-fpga'))");
 }
-/** Sucrase lets a second `export default` overwrite the first; Babel reports it as the syntax error it is. */
+/** Text that may be an `export default` (a comment or a string may hold it too: tokens decide). */
 const EXPORT_DEFAULT = /(?:^|[;{}\s])export\s+default\b/g;
+
+/**
+ * A module with two `export default` is a syntax error in JavaScript and in TypeScript, but sucrase lets the
+ * second overwrite the first and Babel's TypeScript parser accepts it. Thrown as Babel reports syntax errors
+ * (`SyntaxError: message (line:col)` and the place, 0-based column), so it is located like them.
+ */
+function rejectSecondDefaultExport(opts: TransformOptions): void {
+  if ((opts.source.match(EXPORT_DEFAULT)?.length ?? 0) < 2) return;
+  // sucrase's own tokenizer (its CommonJS internals, typed here by what is used)
+  const require = createRequire(import.meta.url);
+  const { parse } = require('sucrase/dist/parser') as { parse(code: string, jsx: boolean, ts: boolean, flow: boolean): { tokens: { type: number; start: number }[] } };
+  const { TokenType } = require('sucrase/dist/parser/tokenizer/types') as { TokenType: { _export: number; _default: number } };
+  let tokens: { type: number; start: number }[];
+  try {
+    tokens = parse(opts.source, opts.jsx === true, opts.ts === true, false).tokens;
+  } catch {
+    return; // a syntax error of another kind: the transform reports it
+  }
+  const defaults = tokens.filter((t, i) => t.type === TokenType._export && tokens[i + 1]?.type === TokenType._default);
+  if (defaults.length < 2) return;
+  const at = defaults[1]!.start;
+  const before = opts.source.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - (before.lastIndexOf('\n') + 1);
+  throw new SyntaxError(`SyntaxError: Only one default export allowed per module. (${line}:${column}) \n ${opts.filename ?? 'module'}:${line}:${column}`);
+}
 
 /** sucrase is CommonJS, loaded on first use (or ahead of it, by the config worker while it starts). */
 export function loadSucrase(): Sucrase {
@@ -57,7 +83,7 @@ export function fastTransform(original: TransformOptions): TransformResult {
   const opts = { ...original, source: withKilnRequire(original.source) };
   if (opts.jsx) throw new FullTransformNeeded(opts.filename, 'JSX');
   if (NEEDS_BABEL.test(opts.source)) throw new FullTransformNeeded(opts.filename, 'import.meta or dynamic import()');
-  if ((opts.source.match(EXPORT_DEFAULT)?.length ?? 0) > 1) throw new FullTransformNeeded(opts.filename, 'more than one export default');
+  rejectSecondDefaultExport(opts);
   loadSucrase();
   try {
     const options: import('sucrase').Options = {
@@ -87,6 +113,7 @@ export function fastTransform(original: TransformOptions): TransformResult {
 export function recordingTransform(babel: (opts: TransformOptions) => TransformResult): (opts: TransformOptions) => TransformResult {
   return (original) => {
     const opts = { ...original, source: withKilnRequire(original.source) };
+    rejectSecondDefaultExport(opts);
     const result = babel(opts);
     const map = opts.filename !== undefined && !result.error ? inlineSourceMap(result.code) : undefined;
     if (map) recordSourceMap(opts.filename!, map, opts.async === true);

@@ -107,7 +107,9 @@ export function quantizeLayer<T>(node: LayerNode, quantize: () => T): T {
     return quantize();
   } catch (err) {
     if (isKilnError(err)) throw err;
-    return fail('KILN_E_UNSUPPORTED', ['model', node.path], `cannot quantize '${node.path}': ${(err as Error).message}`, 'change the widths of this layer or its neighbours');
+    // (The arithmetic's messages start with the name of the function that refused: not the user's concern.)
+    const reason = String((err as Error)?.message ?? err).replace(/^\w+: /, '');
+    return fail('KILN_E_UNSUPPORTED', ['model', node.path], `cannot quantize '${node.path}': ${reason}`, 'change the widths of this layer or its neighbours');
   }
 }
 
