@@ -143,11 +143,12 @@ ${table}
 \`kiln estimate\` end to end (a new process; the CLI starts the worker first, so its start overlaps with
 loading the command line): ${ms(results.cliEstimateMs)}.
 
-The one-shot overhead is mostly the worker's own start (a new V8 isolate and Node environment, ~40 ms here) and
-loading kiln's DSL into it; the modules the loader needs (jiti, sucrase) are loaded once either way, now in
-the worker instead of on kiln's thread. Where the machine has a core to spare, the CLI overlaps that with
-loading its own modules. A reload costs a message round trip and copying the config's data (the replayed
-model's GraphSpec) on top of the load itself.
+The config worker is a child process (src/dsl/sandbox.ts: a thread could not be stopped while allocating, and
+its out-of-memory abort ended kiln), so the one-shot overhead is mostly a second Node process starting and
+loading kiln's DSL into it; the modules the loader needs (jiti, sucrase) are loaded once either way, in the
+worker instead of in kiln's process. Where the machine has a core to spare, the CLI overlaps that with loading
+its own modules. A reload costs a message round trip and copying the config's data (the replayed model's
+GraphSpec) on top of the load itself.
 `;
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'config-worker.md'), md);

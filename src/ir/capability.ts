@@ -11,7 +11,7 @@
 import { diagnostic, type Diagnostic } from '../dsl/diagnostics.js';
 import { formatCount } from '../util/format.js';
 import { hardwareOf, KINDS } from '../kinds/index.js';
-import { SYNTHETIC_CALIBRATION_WINDOWS } from './sources.js';
+import { RECORDED_RUNS, SYNTHETIC_CALIBRATION_WINDOWS, TEST_WINDOWS } from './sources.js';
 import type { LayerNode, ResolvedDesign } from './types.js';
 
 export interface BuildProblem {
@@ -29,7 +29,17 @@ export interface BuildProblem {
  * activations, 8,065 parameters and 131,727 cycles; d_model 256 builds in under 3 s and 320 MB at 124,457,
  * 798,465 and 19,653,567.
  */
-export const WORK_LIMITS = { activations: 1_000_000, parameters: 1_000_000, cycles: 30_000_000, calibrationValues: 16_000_000 } as const;
+export const WORK_LIMITS = { activations: 1_000_000, parameters: 1_000_000, cycles: 30_000_000, calibrationValues: 16_000_000, testbenchValues: 4_000_000 } as const;
+
+/**
+ * Values the testbenches' vector files hold (as text): the whole model's inputs and expected outputs for every
+ * test window, and each layer testbench's operands and expected outputs for each of its runs.
+ */
+function testbenchValues(design: ResolvedDesign, n: LayerNode): number {
+  const layerRuns = n.role === 'scheduled' ? (RECORDED_RUNS + 1) * (n.output.elements + n.inputs.reduce((k, i) => k + i.elements, 0)) : 0;
+  const model = n.path === design.output || n === design.layers[0] ? TEST_WINDOWS * n.output.elements : 0;
+  return layerRuns + model;
+}
 
 /**
  * Calibration keeps every layer's float outputs for every calibration window (doubles): activations ×
@@ -67,6 +77,7 @@ function sizeProblems(design: ResolvedDesign): BuildProblem[] {
     { what: 'activations', limit: WORK_LIMITS.activations, of: (n: LayerNode) => n.output.elements },
     { what: 'parameter entries', limit: WORK_LIMITS.parameters, of: (n: LayerNode) => n.memories.reduce((k, m) => k + m.depth, 0) },
     { what: 'cycles per inference', limit: WORK_LIMITS.cycles, of: (n: LayerNode) => (n.role === 'scheduled' ? hardwareOf(n).cycles() : 0) },
+    { what: 'testbench vector values', limit: WORK_LIMITS.testbenchValues, of: (n: LayerNode) => testbenchValues(design, n) },
     { what: `calibration values (activations × ${calibrationWindows(design)} calibration windows)`, limit: WORK_LIMITS.calibrationValues, of: (n: LayerNode) => n.output.elements * calibrationWindows(design) },
   ];
   const problems: BuildProblem[] = [];

@@ -44,6 +44,10 @@ const DEFAULT_SPLIT: SplitFractions = { train: 0.7, validation: 0.15 };
 const DEFAULT_CALIBRATION_WINDOWS = 256;
 /** Windows of the synthetic series that calibrates the quantization of a config without data (16, and one more). */
 export const SYNTHETIC_CALIBRATION_WINDOWS = 17;
+/** Test windows the whole-model testbench runs (and kiln sim reports). */
+export const TEST_WINDOWS = 16;
+/** Test windows whose activations every layer testbench replays before its full-range random run. */
+export const RECORDED_RUNS = 3;
 const MAX_CALIBRATION_WINDOWS = 10_000;
 
 type Field = (string | number)[];

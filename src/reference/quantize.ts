@@ -22,11 +22,11 @@ import { minMax } from '../kinds/_shared/semantics.js';
 import { hashValue } from '../util/hash.js';
 import { createRng } from '../util/rng.js';
 import type { QuantizedModel, QuantLayer, QuantLayerOf } from './types.js';
+import { TEST_WINDOWS } from '../ir/sources.js';
 
 /** Windows in the calibration batch of a config without data: this many, and one more. */
 export const CALIBRATION_WINDOWS = SYNTHETIC_CALIBRATION_WINDOWS - 1;
-/** Windows the whole-model testbench runs. */
-export const TEST_WINDOWS = 16;
+export { TEST_WINDOWS };
 
 /**
  * Synthetic multivariate time series in [0, 1] (like min-max-scaled sensor data): one sinusoid per feature plus

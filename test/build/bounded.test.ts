@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProblems, WORK_LIMITS } from '../../src/ir/capability.js';
 import { resolveDesign } from '../../src/ir/index.js';
-import { transformer } from '../../src/index.js';
+import { graph, transformer } from '../../src/index.js';
 import { configSource, kiln, project } from '../helpers.js';
 
 const big = (options: string) => configSource(`{ device: 'xc7s15', model: transformer({ window: 24, inputFeatures: 7, dModel: 16, ${options} }) }`);
@@ -104,5 +104,14 @@ describe('calibration work is bounded too', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     expect((JSON.parse(r.stdout) as { noHardware?: string }).noHardware).toMatch(/calibration values \(activations × 256 calibration windows\)/);
     expect(existsSync(join(dir, 'build', 'vhdl'))).toBe(false);
+  });
+
+  it('testbench vectors past the limit are named (a fuzzer case: a 16,465-step window fed to a 49-wide layer took 876 MB)', () => {
+    const d = resolveDesign({
+      device: 'xc7s25',
+      model: graph({ window: 16465, features: 1 }, (g, x) => g.linear('dense', g.softmax('sm', g.relu('act', x)), { out: 49 })),
+    });
+    const problems = buildProblems(d);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/too large for kiln to generate and verify here: [\d,]+ testbench vector values \(limit 4,000,000\), the most in 'dense'/)]);
   });
 });

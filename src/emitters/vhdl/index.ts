@@ -11,6 +11,7 @@ import { hardwareOf } from '../../kinds/index.js';
 import { randomLayerInputs, runLayer, runReference, TEST_WINDOWS } from '../../reference/index.js';
 import type { QuantizedModel } from '../../reference/types.js';
 import { emitLayerTestbench, emitTopTestbench, vectorFile } from './testbench.js';
+import { RECORDED_RUNS } from '../../ir/sources.js';
 
 export const VHDL_DIR = 'vhdl';
 export const SIM_DIR = 'sim';
@@ -49,8 +50,7 @@ export function compileOrder(design: ResolvedDesign): string[] {
 
 const engineCycles = (node: LayerNode) => hardwareOf(node).cycles();
 
-/** Test windows whose activations every layer testbench replays before its full-range random run. */
-export const RECORDED_RUNS = 3;
+export { RECORDED_RUNS };
 
 /** The test windows a layer testbench replays, spread over the `windows` the model has. */
 export function recordedWindows(windows: number): number[] {
