@@ -135,6 +135,9 @@ export class ConfigSandbox {
     const r = this.#running;
     this.#running = undefined;
     if (!r) return;
+    // Held referenced until it has ended: an awaited close() must settle even when nothing else keeps the
+    // process alive (an idle worker is unreferenced).
+    setReferenced(r.child, true);
     r.child.kill('SIGKILL');
     // (A worker that never started has no end to wait for.)
     if (r.child.pid !== undefined) await r.ended;

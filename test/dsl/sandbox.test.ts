@@ -121,7 +121,7 @@ describe('config evaluation with limits', () => {
   });
 });
 
-describe('values that cannot cross the thread boundary', () => {
+describe('values that cannot cross the process boundary', () => {
   const base = (extra: string) => configSource(`{ device: 'xc7s15', model: ${MODEL}, ${extra} }`);
 
   it.each([
@@ -324,5 +324,25 @@ describe('weights.map', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error\[KILN_E_TYPE\]: weights: /);
     expect(r.stderr).not.toMatch(/weights\.map threw/);
+  });
+});
+
+describe('closing the sandbox', () => {
+  it('an awaited close() settles in a process with nothing else to keep it alive (the built kiln)', async () => {
+    const dir = project({ 'fpga.config.mjs': GOOD });
+    const sandbox = pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'dsl', 'sandbox.js')).href;
+    const script = [
+      `const { ConfigSandbox } = await import(${JSON.stringify(sandbox)});`,
+      'const s = new ConfigSandbox();',
+      `const r = await s.evaluate(${JSON.stringify(join(dir, 'fpga.config.mjs'))}, { command: 'estimate', mode: 'production' });`,
+      'await s.close();',
+      "process.stdout.write(r.ok ? 'closed' : 'failed');",
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    // (Exit 13 is Node's "unsettled top-level await": close() never settled.)
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, out }).toEqual({ code: 0, out: 'closed' });
   });
 });

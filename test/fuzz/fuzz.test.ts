@@ -7,13 +7,13 @@
  * limit here is the config timeout + 20 s rather than + 5 s: other test files run alongside this one and share
  * the machine; `npm run fuzz` enforces 5 s on a quiet machine.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { caseAt } from './generators.js';
-import { runCases } from './runner.js';
+import { runCase, runCases, snapshotKiln } from './runner.js';
 import { Collector } from './summary.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,7 +25,9 @@ describe('CLI fuzzer (short run)', () => {
     const work = mkdtempSync(join(tmpdir(), 'kiln-fuzz-test-'));
     const collector = new Collector(3);
     try {
-      await runCases(COUNT, (i) => caseAt(SEED, i), { kilnBin: join(ROOT, 'bin', 'kiln.js'), workDir: work, jobs: 2, commands: 'first', wallLimitMs: 20_000 }, (r) => collector.add(r));
+      // (A copy of the built kiln: another build of dist/ while this runs must not change it.)
+      const kilnBin = snapshotKiln(ROOT, work);
+      await runCases(COUNT, (i) => caseAt(SEED, i), { kilnBin, workDir: join(work, 'cases'), jobs: 2, commands: 'first', wallLimitMs: 20_000 }, (r) => collector.add(r));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -39,4 +41,56 @@ describe('CLI fuzzer (short run)', () => {
     const failures = collector.unknownFailures().map((f) => `case ${f.index} (${f.family}) [${f.failure.category}] ${f.failure.run}: ${f.failure.message.slice(0, 300)}`);
     expect(failures, `reproduce one with: npm run fuzz -- --seed ${SEED} --only <case>`).toEqual([]);
   }, 900_000);
+});
+
+/** A stand-in for bin/kiln.js that breaks the contract in the way its config asks for. */
+const FAKE_KILN = `import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const config = readFileSync(args.includes('--config') ? args[args.indexOf('--config') + 1] : 'fpga.config.mjs', 'utf8');
+const mode = /FAKE_(\\w+)/.exec(config)?.[1] ?? 'OK';
+const report = { schema: 'kiln-report', schemaVersion: 1, fits: true, over: [], device: { id: 'xc7s15' }, clockMHz: 100, layers: [{}, {}], total: { lut: 1, ff: 1, lutram: 0, bram18: 0, dsp: 0, cycles: 1, latencyUs: 0.01 } };
+const error = { schema: 'kiln-error', schemaVersion: 1, diagnostics: [{ code: 'KILN_E_RANGE', severity: 'error', path: [], message: 'bad' }] };
+switch (mode) {
+  case 'OK': if (json) process.stdout.write(JSON.stringify(report)); process.exit(0);
+  case 'INTERNAL': process.stderr.write('kiln: internal error (please report it): TypeError: x\\n'); if (json) process.stdout.write(JSON.stringify(error)); process.exit(2);
+  case 'EXIT3': process.exit(3);
+  case 'BADJSON': process.stdout.write('{"schema": "kiln-error"}\\n{}'); process.exit(2);
+  case 'WRITE': mkdirSync('build', { recursive: true }); writeFileSync('build/stray.txt', 'x'); if (json) process.stdout.write(JSON.stringify(error)); process.exit(2);
+  case 'LIAR': if (json) process.stdout.write(JSON.stringify({ ...report, fits: false })); process.exit(0);
+  case 'HANG': setInterval(() => {}, 1000); break;
+  case 'HOG': { const held = []; for (let i = 0; i < 12; i++) held.push(Buffer.alloc(2 ** 26, 1)); if (json) process.stdout.write(JSON.stringify(report)); process.exit(0); }
+}
+`;
+
+describe("the fuzz runner's checks", () => {
+  it('catch a CLI that breaks each part of the contract', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'kiln-fuzz-self-'));
+    try {
+      const bin = join(work, 'fake-kiln.mjs');
+      writeFileSync(bin, FAKE_KILN);
+      const fake = (mode: string) => ({
+        family: `self/${mode}`,
+        files: { 'fpga.config.mjs': `// FAKE_${mode}\n` },
+        config: 'fpga.config.mjs',
+        configFlag: false,
+        runs: [{ command: 'build' as const, json: true }],
+        expect: { estimate: { exits: [0, 1] }, build: { exits: [0, 1] } },
+      });
+      const categories = async (mode: string) => {
+        const r = await runCase(0, fake(mode), { kilnBin: bin, workDir: join(work, mode), hardCapMs: 3000, rssLimitMB: 400 });
+        return [...new Set(r.failures.map((f) => f.category))].sort();
+      };
+      expect(await categories('OK')).toEqual([]);
+      expect(await categories('INTERNAL')).toEqual(['internal', 'verdict']);
+      expect(await categories('EXIT3')).toEqual(['exit-code', 'json']);
+      expect(await categories('BADJSON')).toEqual(['json', 'verdict']);
+      expect(await categories('WRITE')).toEqual(['verdict', 'write-on-error']);
+      expect(await categories('LIAR')).toEqual(['report']);
+      expect(await categories('HANG')).toEqual(['hang']);
+      expect(await categories('HOG')).toEqual(['memory']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

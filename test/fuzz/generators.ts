@@ -38,6 +38,8 @@ export interface FuzzCase {
   readonly family: string;
   /** The project's files (relative path → content); one of them is the config. */
   readonly files: Readonly<Record<string, string>>;
+  /** Binary files (relative path → base64 content): weights and .npy data. */
+  readonly binary?: Readonly<Record<string, string>>;
   /** The config's path in the project. */
   readonly config: string;
   /** Pass `--config <config>`; otherwise kiln finds it by searching from the project folder. */
@@ -60,8 +62,17 @@ const TIMEOUT = errors(['KILN_E_CONFIG_TIMEOUT']);
 const both = (v: Verdict): Record<Command, Verdict> => ({ estimate: v, build: v });
 
 /** A case kiln should accept: every command is expected to exit 0 (fits) or 1 (over budget). */
+/**
+ * What kiln build of a valid config may do. Quantization depends on the calibration data, which kiln
+ * estimate does not read: widths far apart on the two inputs of an add can leave one input's scale more than
+ * 2^15 times smaller than the other's, and a layer whose outputs barely vary can need a requantization factor
+ * beyond its 16-bit multiplier. kiln build refuses those (exit 2, "cannot quantize '<layer>'", naming the
+ * widths to change). That is the only refusal a valid config may get.
+ */
+export const VALID_BUILD: Verdict = { exits: [0, 1, 2], codes: ['KILN_E_UNSUPPORTED'], message: "cannot quantize '" };
+
 export function isValidCase(c: FuzzCase): boolean {
-  return (['estimate', 'build'] as const).every((cmd) => c.expect[cmd].exits.every((e) => e === 0 || e === 1));
+  return (['estimate', 'build'] as const).every((cmd) => c.expect[cmd] === VALID_BUILD || c.expect[cmd].exits.every((e) => e === 0 || e === 1));
 }
 
 // ───────────────────────────── vocabularies (from the README) ─────────────────────────────
@@ -160,12 +171,18 @@ interface Part {
   readonly errs: readonly string[];
   /** Its outcome is not predicted (only the contract is checked). */
   readonly wild?: boolean;
+  /** Files it names (weights, data), written next to the config: text, and binary as base64. */
+  readonly files?: Readonly<Record<string, string>>;
+  readonly binary?: Readonly<Record<string, string>>;
+  /** Problems only kiln build sees (it reads the files; estimate does not): build must exit 2 with one of these. */
+  readonly buildErrs?: readonly string[];
+  /** kiln build may accept the files or refuse them (exit 2 with KILN_E_DATA or KILN_E_WEIGHTS). */
+  readonly buildWild?: boolean;
 }
 /** The code of a field left out of the config (its absence is what is wrong). */
 const OMITTED = '';
 const good = (code: string): Part => ({ code, errs: [] });
 const bad = (code: string, ...errs: string[]): Part => ({ code, errs });
-const wildPart = (code: string): Part => ({ code, errs: [], wild: true });
 
 const pct = (share: number) => fc.integer({ min: 0, max: 99 }).map((n) => n < share);
 const pick = <T>(xs: readonly T[], n: number): T => xs[n % xs.length]!;
@@ -354,6 +371,8 @@ const UNKNOWN_TOP_KEYS = ['devce', 'Device', 'clock', 'clockMhz', 'clockMHZ', 'l
 export interface ModelPart extends Part {
   /** Its layers (what `layers:` keys may name). */
   readonly paths: readonly LayerRef[];
+  /** Input window, features per step and outputs, when known (to generate data files that fit). */
+  readonly dims?: Dims;
   /** kiln build refuses it (a buffer read twice): build exits 2 with KILN_E_UNSUPPORTED, estimate 0 or 1. */
   readonly unbuildable?: boolean;
   /** Too large to promise a build: build may exit 2 with KILN_E_UNSUPPORTED. */
@@ -402,7 +421,8 @@ function renderTransformer(o: TOptions, extra: readonly (readonly [string, strin
 
 function transformerPart(o: TOptions, errs: string[] = [], code = renderTransformer(o)): ModelPart {
   const layers = typeof o.encoderLayers === 'number' && Number.isInteger(o.encoderLayers) && o.encoderLayers >= 1 ? Math.min(o.encoderLayers, 64) : 1;
-  return { code, errs, paths: transformerPaths(layers, o.norm === 'layernorm' ? 'layernorm' : 'batchnorm') };
+  const dims = typeof o.window === 'number' && typeof o.inputFeatures === 'number' ? { window: o.window, features: o.inputFeatures, outputs: typeof o.outputs === 'number' ? o.outputs : 1 } : undefined;
+  return { code, errs, paths: transformerPaths(layers, o.norm === 'layernorm' ? 'layernorm' : 'batchnorm'), ...(dims ? { dims } : {}) };
 }
 
 const validTransformer: fc.Arbitrary<ModelPart> = fc.tuple(transformerOptions, pct(10)).map(([o, dataForm]) =>
@@ -644,7 +664,8 @@ const graphDraft = (size: GraphSize): fc.Arbitrary<GraphDraft> =>
             const q = linear(cur, d, s);
             const k = s.op === 'self-scores' && g.rare ? q : linear(src, d, s);
             if (k === q) r.sameOperand = true;
-            const v = linear(src, heads * (1 + (s.n % 3)), s);
+            // (values have as many rows as the keys: from the query's source when the keys are the queries)
+            const v = linear(k === q ? cur : src, heads * (1 + (s.n % 3)), s);
             const headsOpt: [string, string][] = heads === 1 && s.variant % 2 === 0 ? [] : [['heads', lit(heads)]];
             const scores = r.add('matmul', 'matmul', [q.v, k.v, obj([['mode', "'scores'"], ...headsOpt])], [heads, q.shape[0]!, k.shape[0]!], s.n);
             let w: Tensor = scores;
@@ -690,6 +711,7 @@ const validGraph = (size: GraphSize): fc.Arbitrary<ModelPart> =>
     code: renderGraph(d),
     errs: [],
     paths: graphPaths(d),
+    dims: { window: d.window, features: d.features, outputs: d.out.shape.reduce((a, b) => a * b, 1) },
     ...(d.recipe.sameOperand ? { unbuildable: true } : {}),
     ...(size === HUGE ? { big: true } : {}),
   }));
@@ -891,13 +913,272 @@ const handmadeModel: fc.Arbitrary<{ family: string; model: ModelPart }> = fc.tup
 
 const smallModel: fc.Arbitrary<ModelPart> = fc.oneof({ arbitrary: validTransformer, weight: 1 }, { arbitrary: validGraph(SMALL), weight: 1 });
 
+// ───────────────────────────── weights, data, quantization, accuracy ─────────────────────────────
+
+export interface Dims {
+  readonly window: number;
+  readonly features: number;
+  readonly outputs: number;
+}
+
+/** mulberry32: file contents from a seed, cheaply and the same every time. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A .npy file (format 1.0 unless asked otherwise): dtype, shape and values, or a broken one. */
+function npy(descr: string, shape: readonly number[], values: ArrayLike<number>, o: { fortran?: boolean; magic?: string; version?: number; truncate?: number } = {}): Buffer {
+  let header = `{'descr': '${descr}', 'fortran_order': ${o.fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const v2 = o.version === 2;
+  const pre = v2 ? 12 : 10;
+  header += ' '.repeat((64 - ((pre + header.length + 1) % 64)) % 64) + '\n';
+  const head = Buffer.alloc(pre);
+  head.write(o.magic ?? '\x93NUMPY', 0, 'latin1');
+  head[6] = v2 ? 2 : 1;
+  head[7] = 0;
+  if (v2) head.writeUInt32LE(header.length, 8);
+  else head.writeUInt16LE(header.length, 8);
+  const size = descr.endsWith('8') ? 8 : 4;
+  const data = Buffer.alloc(values.length * size);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (descr === '<f8') data.writeDoubleLE(v, i * 8);
+    else if (descr === '>f8') data.writeDoubleBE(v, i * 8);
+    else if (descr === '<f4') data.writeFloatLE(v, i * 4);
+    else if (descr === '<i4') data.writeInt32LE(Math.round(v), i * 4);
+    else data.writeDoubleLE(v, i * 8);
+  }
+  const all = Buffer.concat([head, Buffer.from(header, 'latin1'), data]);
+  return o.truncate !== undefined ? all.subarray(0, Math.max(0, all.length - o.truncate)) : all;
+}
+
+/** A .safetensors file: an 8-byte little-endian header length, the JSON header, the data. */
+function safetensors(header: string, data: Buffer, length?: bigint): Buffer {
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(length ?? BigInt(Buffer.byteLength(header)));
+  return Buffer.concat([len, Buffer.from(header), data]);
+}
+
+const b64 = (b: Buffer) => b.toString('base64');
+
+const quantizationArb = (mode: Mode): fc.Arbitrary<Part | undefined> =>
+  mode === 'valid'
+    ? fc.option(
+        fc
+          .record(
+            {
+              observer: fc.oneof(fc.constant<unknown>('minmax'), fc.double({ min: 50, max: 100, minExcluded: true, noNaN: true }).map((p) => ({ percentile: p })), fc.constant({ percentile: 100 })),
+              calibrationWindows: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 300 }), weight: 8 }, { arbitrary: fc.constantFrom(1, 2000, 10_000), weight: 1 }),
+            },
+            { requiredKeys: [] },
+          )
+          .map((q) => good(lit(q))),
+        { nil: undefined, freq: 3 },
+      )
+    : fc.oneof(
+        fc.constantFrom<unknown>('max', 'MinMax', '', 99, { percentile: 50 }, { percentile: 100.5 }, { percentile: '99' }, {}, { percent: 99 }, null).map((o) => bad(obj([['observer', lit(o)]]), 'KILN_E_RANGE')),
+        fc.constantFrom<unknown>(0, -1, 10_001, 1.5, '8', NaN, null).map((w) => bad(obj([['calibrationWindows', lit(w)]]), 'KILN_E_RANGE')),
+        fc.constantFrom('observers', 'windows', 'calibration', 'bits').map((k) => bad(obj([[k, '1']]), 'KILN_E_UNKNOWN_KEY')),
+        fc.constantFrom<unknown>('minmax', 5, null, []).map((v) => bad(lit(v), 'KILN_E_TYPE')),
+      );
+
+const accuracyArb = (mode: Mode): fc.Arbitrary<Part | undefined> =>
+  mode === 'valid'
+    ? fc.option(fc.oneof(fc.constant(good('{}')), fc.oneof(fc.double({ min: 0, max: 2, noNaN: true }), fc.constant(0)).map((m) => good(obj([['maxRmseIncrease', lit(m)]])))), { nil: undefined, freq: 4 })
+    : fc.oneof(
+        fc.constantFrom<unknown>(-0.1, NaN, Infinity, '0.05', null, true).map((m) => bad(obj([['maxRmseIncrease', lit(m)]]), 'KILN_E_RANGE')),
+        fc.constantFrom('maxRmse', 'rmse', 'maxRMSEIncrease').map((k) => bad(obj([[k, '0.05']]), 'KILN_E_UNKNOWN_KEY')),
+        fc.constantFrom<unknown>(0.05, 'x', null, []).map((v) => bad(lit(v), 'KILN_E_TYPE')),
+      );
+
+/** weights: { file } that is wrong in the config (both commands say so) or in the file (only kiln build reads it). */
+const weightsFileArb: fc.Arbitrary<Part> = fc.tuple(fc.nat(), fc.nat(), fc.nat()).map(([which, b, seed]) => {
+  const rand = prng(seed);
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
+  const file = (name: string, content: Buffer): Part => ({ code: obj([['file', lit(name)]]), errs: [], binary: { [name]: b64(content) }, buildErrs: ['KILN_E_WEIGHTS'] });
+  const tensor = '{"x": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}';
+  const variants: (() => Part)[] = [
+    () => bad(obj([['file', pick(['42', "''", "'   '", 'null', '[]'], b)]]), 'KILN_E_TYPE'),
+    () => bad(obj([['file', "'w.safetensors'"], ['map', pick(['42', '[]', "'x'"], b)]]), 'KILN_E_TYPE'),
+    () => bad(obj([['file', "'w.safetensors'"], ['map', obj([[pick(['nope', 'encoder.9.attn.q', 'Input'], b), "'a.b'"]])]]), 'KILN_E_UNKNOWN_LAYER'),
+    () => bad(obj([['file', "'w.safetensors'"], ['map', obj([['input', pick(['42', "''", 'null'], b)]])]]), 'KILN_E_TYPE'),
+    () => bad(obj([['file', "'w.safetensors'"], [pick(['bogus', 'files', 'maps'], b), '1']]), 'KILN_E_UNKNOWN_KEY'),
+    () => ({ code: obj([['file', lit(pick(['missing.safetensors', 'missing.onnx', 'sub/missing.safetensors'], b))]]), errs: [], buildErrs: ['KILN_E_WEIGHTS'] }),
+    () => ({ code: obj([['file', "'w.txt'"]]), errs: [], files: { 'w.txt': 'not weights\n' }, buildErrs: ['KILN_E_WEIGHTS'] }),
+    () => file('w.safetensors', bytes(1 + (b % 64))),
+    () => file('w.safetensors', Buffer.alloc(0)),
+    () => file('w.safetensors', safetensors(tensor, Buffer.alloc(8), 2n ** 40n)),
+    () => file('w.safetensors', safetensors(pick(['not json', '[]', '{"x": 1}', '{"x": {"dtype": "Q8", "shape": [2], "data_offsets": [0, 2]}}', '{"__metadata__": {"a": "b"}}'], b), Buffer.alloc(8))),
+    () => file('w.safetensors', safetensors(tensor, Buffer.alloc(8))),
+    () => file('w.safetensors', safetensors('{"x": {"dtype": "F32", "shape": [1000000000, 1000000000], "data_offsets": [0, 8]}}', Buffer.alloc(8))),
+    () => file('w.safetensors', safetensors('{"x": {"dtype": "F32", "shape": [2], "data_offsets": [0, 1000000000000]}}', Buffer.alloc(8))),
+    () => file('w.safetensors', safetensors('['.repeat(50_000) + ']'.repeat(50_000), Buffer.alloc(0))),
+    () => file('w.onnx', bytes(1 + (b % 256))),
+    () => file('w.onnx', Buffer.from([0x08, 0x07, 0x12, 0x04, 0x6b, 0x69, 0x6c, 0x6e, 0x3a, 0xff, 0xff, 0xff, 0xff, 0x0f])),
+  ];
+  return pick(variants, which)();
+});
+
+const COLUMN_NAMES = ['pm10', 'temp', 'humidity', 'wind', 'pressure', 'rain', 'hour', 'load', 'f8', 'f9', 'f10', 'f11', 'f12', 'f13', 'f14', 'f15'];
+
+interface CsvPlan {
+  features: string[];
+  targets: string[];
+  horizon: number;
+  split: { train: number; validation: number } | undefined;
+  rows: number;
+}
+
+function csvText(plan: CsvPlan, seed: number, o: { crlf?: boolean; bom?: boolean; quoted?: boolean; extra?: boolean; constant?: boolean; huge?: boolean } = {}): string {
+  const rand = prng(seed);
+  const cols = [...new Set([...plan.features, ...plan.targets]), ...(o.extra ? ['station', 'notes'] : [])];
+  const q = (x: string) => (o.quoted ? `"${x}"` : x);
+  const lines = [cols.map(q).join(',')];
+  for (let i = 0; i < plan.rows; i++) {
+    lines.push(
+      cols
+        .map((c, j) => {
+          if (c === 'station') return q('DE,BE001');
+          if (c === 'notes') return q('a ""quoted"" note');
+          if (o.constant && j === 0) return '3';
+          const v = Math.sin(i / (2 + j)) * 10 + rand() * 2 + j;
+          return o.huge && j === 0 ? (v * 1e300).toExponential(3) : v.toFixed(3);
+        })
+        .join(','),
+    );
+  }
+  return (o.bom ? '\uFEFF' : '') + lines.join(o.crlf ? '\r\n' : '\n') + (o.crlf ? '\r\n' : '\n');
+}
+
+/** The rows a plan needs so that every split holds a window plus the horizon (with some to spare). */
+function rowsFor(window: number, horizon: number, split: { train: number; validation: number } | undefined, extra: number): number {
+  const { train, validation } = split ?? { train: 0.7, validation: 0.15 };
+  const smallest = Math.min(train, validation, 1 - train - validation);
+  return Math.ceil((window + horizon + 2) / smallest) + extra;
+}
+
+const dataArb = (mode: Mode, dims: Dims | undefined): fc.Arbitrary<Part | undefined> => {
+  // Data fits a small model only: a CSV for window 100,000 is not a fuzz case.
+  const fits = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
+  const usable = dims !== undefined && fits(dims.window, 16) && fits(dims.features, 16) && fits(dims.outputs, 8);
+  const d: Dims = usable ? dims : { window: 4, features: 2, outputs: 1 };
+  const plan = fc
+    .record({
+      autoregressive: fc.boolean(),
+      horizon: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+      split: fc.option(fc.record({ train: fc.double({ min: 0.5, max: 0.8, noNaN: true }), validation: fc.double({ min: 0.05, max: 0.15, noNaN: true }) }), { nil: undefined, freq: 2 }),
+      extra: fc.integer({ min: 0, max: 60 }),
+      seed: fc.nat(),
+      single: fc.boolean(),
+      normalize: fc.nat(5),
+    })
+    .map((r) => {
+      const features = COLUMN_NAMES.slice(0, d.features);
+      const targets = r.autoregressive && d.outputs === 1 ? [features[0]!] : Array.from({ length: d.outputs }, (_, i) => (d.outputs === 1 ? 'y' : `y${i}`));
+      const horizon = r.horizon ?? 1;
+      const p: CsvPlan = { features, targets, horizon, split: r.split, rows: rowsFor(d.window, horizon, r.split, r.extra) };
+      return { p, r };
+    });
+  const csvConfig = (p: CsvPlan, r: { single: boolean; normalize: number; horizon?: number | undefined }, over: Record<string, string> = {}): string => {
+    const used = [...new Set([...p.features, ...p.targets])];
+    const normalize = r.normalize === 1 ? "'none'" : r.normalize === 2 ? "'train'" : r.normalize === 3 ? obj([['mean', lit(used.map(() => 1))], ['std', lit(used.map(() => 2))]]) : undefined;
+    const entries: [string, string][] = [
+      ['csv', "'series.csv'"],
+      ['features', p.features.length === 1 && r.single ? lit(p.features[0]) : lit(p.features)],
+      ['target', p.targets.length === 1 && r.single ? lit(p.targets[0]) : lit(p.targets)],
+      ...(r.horizon !== undefined ? [['horizon', lit(r.horizon)] as [string, string]] : []),
+      ...(p.split ? [['split', lit(p.split)] as [string, string]] : []),
+      ...(normalize ? [['normalize', normalize] as [string, string]] : []),
+    ];
+    for (const [k, v] of Object.entries(over)) {
+      const at = entries.findIndex(([key]) => key === k);
+      if (at >= 0) entries[at] = [k, v];
+      else entries.push([k, v]);
+    }
+    return obj(entries);
+  };
+  const npyFiles = (seed: number, n: number, o: { windows?: Partial<{ descr: string; shape: number[]; nan: boolean; fortran: boolean; magic: string; version: number; truncate: number }>; targets1d?: boolean } = {}) => {
+    const rand = prng(seed);
+    const wShape = o.windows?.shape ?? [n, d.window, d.features];
+    const count = wShape.reduce((a, b) => a * b, 1);
+    const wValues = Array.from({ length: Math.min(count, 200_000) }, () => rand() * 4 - 2);
+    if (o.windows?.nan) wValues[Math.floor(rand() * wValues.length)] = NaN;
+    const tValues = Array.from({ length: n * d.outputs }, () => rand());
+    const w = npy(o.windows?.descr ?? pick(['<f8', '<f4'], seed), wShape, wValues, { ...(o.windows?.fortran ? { fortran: true } : {}), ...(o.windows?.magic ? { magic: o.windows.magic } : {}), ...(o.windows?.version ? { version: o.windows.version } : {}), ...(o.windows?.truncate !== undefined ? { truncate: o.windows.truncate } : {}) });
+    const t = npy('<f8', o.targets1d && d.outputs === 1 ? [n] : [n, d.outputs], tValues);
+    return { 'windows.npy': b64(w), 'targets.npy': b64(t) };
+  };
+  const npyCode = (pf?: unknown) => obj([['npy', obj([['windows', "'windows.npy'"], ['targets', "'targets.npy'"]])], ...(pf !== undefined ? [['persistenceFeature', lit(pf)] as [string, string]] : [])]);
+  if (!usable) return fc.constant(undefined);
+  if (mode === 'valid') {
+    return fc.option(
+      fc.oneof(
+        { arbitrary: plan.map(({ p, r }): Part => ({ code: csvConfig(p, r), errs: [], files: { 'series.csv': csvText(p, r.seed) } })), weight: 3 },
+        {
+          arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 25, max: 60 }), fc.boolean(), fc.option(fc.nat(d.features - 1), { nil: undefined })).map(([seed, n, t1d, pf]): Part => ({ code: npyCode(pf), errs: [], binary: npyFiles(seed, n, { targets1d: t1d }) })),
+          weight: 1,
+        },
+      ),
+      { nil: undefined, freq: 5 },
+    );
+  }
+  const configErr = (code: string, err: string): Part => bad(code, err);
+  return fc.tuple(plan, fc.nat(), fc.nat()).map(([{ p, r }, which, b]) => {
+    const files = { 'series.csv': csvText(p, r.seed) };
+    const withFiles = (part: Part): Part => ({ ...part, files: { ...files, ...(part.files ?? {}) } });
+    const fileErr = (text: string): Part => ({ code: csvConfig(p, r), errs: [], files: { 'series.csv': text }, buildErrs: ['KILN_E_DATA'] });
+    const fileOdd = (text: string): Part => ({ code: csvConfig(p, r), errs: [], files: { 'series.csv': text }, buildWild: true });
+    const header = [...new Set([...p.features, ...p.targets])].join(',');
+    const variants: (() => Part)[] = [
+      // Wrong in the config: both commands report it.
+      () => configErr(lit(pick<unknown>([5, 'series.csv', null, [], {}], b)), 'KILN_E_TYPE'),
+      () => configErr(obj([['csv', "'series.csv'"], ['npy', obj([['windows', "'w.npy'"], ['targets', "'t.npy'"]])], ['features', lit(p.features)], ['target', "'y'"]]), 'KILN_E_TYPE'),
+      () => withFiles(configErr(csvConfig(p, r, { csv: pick(['42', "''", 'null'], b) }), 'KILN_E_TYPE')),
+      () => withFiles(configErr(csvConfig(p, r, { features: pick(['[]', '[1]', 'null', '42'], b) }), 'KILN_E_TYPE')),
+      () => withFiles(configErr(csvConfig(p, r, { features: lit([...p.features, 'extra_column']) }), 'KILN_E_DATA')),
+      () => withFiles(configErr(csvConfig(p, r, { target: lit([...p.targets, 'y_extra']) }), 'KILN_E_DATA')),
+      () => withFiles(configErr(csvConfig(p, r, { features: lit([p.features[0]!, ...p.features]) }), 'KILN_E_DATA')),
+      () => withFiles(configErr(csvConfig(p, r, { horizon: pick(['0', '1.5', '-1', "'2'"], b) }), 'KILN_E_RANGE')),
+      () => withFiles(configErr(csvConfig(p, r, { split: pick(['{ train: 0 }', '{ train: 1 }', '{ train: 0.9, validation: 0.1 }', '{ validation: -0.1 }', "{ train: '0.7' }"], b) }), 'KILN_E_RANGE')),
+      () => withFiles(configErr(csvConfig(p, r, { split: '{ trian: 0.7 }' }), 'KILN_E_UNKNOWN_KEY')),
+      () => withFiles(configErr(csvConfig(p, r, { split: pick(['0.7', "'train'", '[0.7, 0.15]'], b) }), 'KILN_E_TYPE')),
+      () => withFiles(configErr(csvConfig(p, r, { normalize: pick(["'zscore'", '{ mean: [0] }', '{ mean: [0], std: [0] }', 'true'], b) }), 'KILN_E_TYPE')),
+      () => withFiles(configErr(csvConfig(p, r, { columns: "['a']" }), 'KILN_E_UNKNOWN_KEY')),
+      () => configErr(obj([['npy', pick(["'windows.npy'", "{ windows: 'windows.npy' }", '{ windows: 1, targets: 2 }'], b)]]), 'KILN_E_TYPE'),
+      () => ({ ...configErr(npyCode(pick<unknown>([-1, d.features, 1.5, '0'], b)), 'KILN_E_RANGE'), binary: npyFiles(b, 30) }),
+      // Wrong in the files: only kiln build reads them.
+      () => ({ code: csvConfig(p, r, { csv: "'missing.csv'" }), errs: [], buildErrs: ['KILN_E_DATA'] }),
+      () => fileErr(''),
+      () => fileErr(`${header}\n`),
+      () => fileErr(csvText({ ...p, rows: d.window + p.horizon }, r.seed)),
+      () => fileErr(csvText(p, r.seed).replace(/\n[^\n]*\n/, `\n${'x,'.repeat(header.split(',').length - 1)}x\n`)),
+      () => fileErr(csvText(p, r.seed).replace(/\n([^\n]*),[^,\n]*\n/, '\n$1\n')),
+      () => fileErr(csvText(p, r.seed).replace(/^[^\n]*/, (h) => h.replace(p.targets[0]!, `${p.targets[0]}_renamed`))),
+      () => fileErr(csvText(p, r.seed).replace(/\n([^,\n]*)/, '\nNaN')),
+      () => ({ code: npyCode(), errs: [], binary: npyFiles(b, 30, { windows: pick([{ magic: 'NOTNPY' }, { truncate: 9 }, { shape: [30, d.window + 1, d.features] }, { nan: true }, { descr: '<c16' }, { shape: [1_000_000_000, d.window, d.features] }, { shape: [3, d.window, d.features] }], b) }), buildErrs: ['KILN_E_DATA'] }),
+      () => ({ code: npyCode(), errs: [], binary: { 'windows.npy': npyFiles(b, 30)['windows.npy'], 'targets.npy': b64(npy('<f8', [29, d.outputs + 1], Array.from({ length: 29 * (d.outputs + 1) }, () => 0))) }, buildErrs: ['KILN_E_DATA'] }),
+      // Odd but maybe fine: kiln build may accept them or refuse them with KILN_E_DATA.
+      () => fileOdd(csvText(p, r.seed, pick([{ crlf: true }, { bom: true }, { quoted: true }, { extra: true }, { constant: true }, { huge: true }], b))),
+      () => ({ code: npyCode(), errs: [], binary: npyFiles(b, 30, { windows: pick([{ fortran: true }, { descr: '>f8' }, { descr: '<i4' }, { version: 2 }], b) }), buildWild: true }),
+    ];
+    return pick(variants, which)();
+  });
+};
+
 // ───────────────────────────── config bodies ─────────────────────────────
 
 interface Body extends Part {
   readonly model: ModelPart | undefined;
 }
 
-const FIELDS = ['device', 'clockMHz', 'budget', 'weights', 'defaults', 'kinds', 'layers', 'extra-key', 'model-missing', 'model-type'] as const;
+const FIELDS = ['device', 'clockMHz', 'budget', 'weights', 'weights-file', 'defaults', 'kinds', 'layers', 'data', 'quantization', 'accuracy', 'extra-key', 'model-missing', 'model-type'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** A config object literal around `model`, with the fields in `broken` invalid and every other field valid. */
@@ -909,7 +1190,10 @@ function body(model: ModelPart | undefined, broken: readonly Field[]): fc.Arbitr
       device: deviceArb(mode('device')),
       clockMHz: clockArb(mode('clockMHz')),
       budget: budgetArb(mode('budget')),
-      weights: weightsArb(mode('weights')),
+      weights: broken.includes('weights-file') ? weightsFileArb : weightsArb(mode('weights')),
+      data: dataArb(mode('data'), model?.dims),
+      quantization: quantizationArb(mode('quantization')),
+      accuracy: accuracyArb(mode('accuracy')),
       defaults: defaultsArb(mode('defaults')),
       kinds: kindsArb(mode('kinds')),
       layers: layersArb(mode('layers'), paths),
@@ -923,7 +1207,7 @@ function body(model: ModelPart | undefined, broken: readonly Field[]): fc.Arbitr
       if (broken.includes('model-type')) entries.push(['model', bad(r.modelType[0], r.modelType[1])]);
       else if (!broken.includes('model-missing') && model) entries.push(['model', model]);
       else if (broken.includes('model-missing')) entries.push(['__omitted__', bad(OMITTED, 'KILN_E_MISSING')]);
-      for (const k of ['clockMHz', 'budget', 'weights', 'defaults', 'kinds', 'layers'] as const) {
+      for (const k of ['clockMHz', 'budget', 'weights', 'defaults', 'kinds', 'layers', 'data', 'quantization', 'accuracy'] as const) {
         const p = r[k];
         if (p) entries.push([k, p]);
       }
@@ -937,6 +1221,10 @@ function body(model: ModelPart | undefined, broken: readonly Field[]): fc.Arbitr
         code: obj(shown.map(([k, p]) => [k, p.code])),
         errs: parts.flatMap((p) => p.errs),
         wild: parts.some((p) => p.wild === true),
+        files: Object.assign({}, ...parts.map((p) => p.files ?? {})) as Record<string, string>,
+        binary: Object.assign({}, ...parts.map((p) => p.binary ?? {})) as Record<string, string>,
+        buildErrs: parts.flatMap((p) => p.buildErrs ?? []),
+        buildWild: parts.some((p) => p.buildWild === true),
         model,
       };
     });
@@ -945,7 +1233,14 @@ function body(model: ModelPart | undefined, broken: readonly Field[]): fc.Arbitr
 function expectOf(b: Body): Record<Command, Verdict> {
   if (b.wild) return both(ANY);
   if (b.errs.length > 0) return both(errors(b.errs));
-  const build = b.model?.unbuildable ? errors(['KILN_E_UNSUPPORTED']) : b.model?.big ? { exits: [0, 1, 2], codes: ['KILN_E_UNSUPPORTED'] } : OK;
+  // kiln estimate reads no weights or data files; kiln build reads them (unless the design is too large to build).
+  const fileErrs = b.buildErrs ?? [];
+  const unbuildable = b.model?.unbuildable === true;
+  let build: Verdict = unbuildable ? errors(['KILN_E_UNSUPPORTED', ...fileErrs]) : b.model?.big ? { exits: [0, 1, 2], codes: ['KILN_E_UNSUPPORTED', ...fileErrs] } : VALID_BUILD;
+  if (!unbuildable && !b.model?.big) {
+    if (fileErrs.length > 0) build = errors(fileErrs);
+    else if (b.buildWild) build = { exits: [0, 1, 2], codes: ['KILN_E_DATA', 'KILN_E_WEIGHTS'] };
+  }
   return { estimate: OK, build };
 }
 
@@ -1042,7 +1337,8 @@ function configCase(family: string, model: fc.Arbitrary<ModelPart>, broken: fc.A
     .chain(([m, br, mod, env]) => body(m, br).map((b) => ({ b, br, mod, env })))
     .map(({ b, br, mod, env }) => ({
       family: br.length > 0 ? `${family}:${br.join('+')}` : family,
-      ...project(env, FILE_OF[mod.flavour], moduleSource(mod, b.code), mod.flavour),
+      ...project(env, FILE_OF[mod.flavour], moduleSource(mod, b.code), mod.flavour, b.files ?? {}),
+      ...(b.binary && Object.keys(b.binary).length > 0 ? { binary: b.binary } : {}),
       expect: expectOf(b),
     }));
 }
@@ -1142,11 +1438,12 @@ const OTHER_HOSTILE: readonly Hostile[] = [
   { name: 'syntax:stray-paren', source: 'IMPORTS\nexport default CONFIG);', expect: errors(['KILN_E_CONFIG_LOAD']) },
   { name: 'syntax:two-defaults', source: 'IMPORTS\nexport default CONFIG;\nexport default CONFIG;', expect: errors(['KILN_E_CONFIG_LOAD']) },
   { name: 'syntax:import-meta', source: 'IMPORTS\nconst here = import.meta.url;\nexport default {;', expect: errors(['KILN_E_CONFIG_LOAD']) },
-  { name: 'import:missing-file', source: "IMPORTS\nimport { dims } from './dims.mjs';\nexport default CONFIG;", expect: errors(['KILN_E_CONFIG_LOAD']) },
-  { name: 'import:missing-package', source: "IMPORTS\nimport leftPad from 'definitely-not-installed-kiln-fuzz';\nexport default CONFIG;", expect: errors(['KILN_E_CONFIG_LOAD']) },
+  // (The imported names are used: TypeScript drops imports it sees no value use of.)
+  { name: 'import:missing-file', source: "IMPORTS\nimport { dims } from './dims.mjs';\nconsole.log(dims);\nexport default CONFIG;", expect: errors(['KILN_E_CONFIG_LOAD']) },
+  { name: 'import:missing-package', source: "IMPORTS\nimport leftPad from 'definitely-not-installed-kiln-fuzz';\nconsole.log(leftPad);\nexport default CONFIG;", expect: errors(['KILN_E_CONFIG_LOAD']) },
   { name: 'import:missing-export', source: "import { transformerz } from 'kiln-fpga';\nexport default { device: 'xc7s15', model: transformerz({ window: 2, inputFeatures: 2, dModel: 2 }) };", expect: errors(['KILN_E_CONFIG_LOAD']) },
   { name: 'import:dynamic', source: "export default import('kiln-fpga').then(({ transformer }) => ({ device: 'xc7s15', model: transformer({ window: 2, inputFeatures: 2, dModel: 2 }) }));", expect: OK },
-  { name: 'import:self', source: "IMPORTS\nimport self from './SELF';\nexport default CONFIG;", expect: ANY },
+  { name: 'import:self', source: "IMPORTS\nimport self from './SELF';\nconsole.log(typeof self);\nexport default CONFIG;", expect: ANY },
   { name: 'globals:array-map', source: "IMPORTS\nArray.prototype.map = function () { throw new Error('tampered'); };\nexport default CONFIG;", expect: ANY },
   { name: 'globals:json', source: "IMPORTS\nJSON.stringify = () => { throw new Error('tampered'); };\nexport default CONFIG;", expect: ANY },
   { name: 'globals:object-then', source: 'IMPORTS\nconst c = CONFIG;\nObject.prototype.then = function () {};\nexport default c;', expect: ANY },
@@ -1192,8 +1489,9 @@ const WEIRD_EXPORTS: readonly Hostile[] = [
   { name: 'field:own-proto-key', source: "IMPORTS\nexport default { ...CONFIG, ['__proto__']: { device: 'xc7s6' } };", expect: ANY },
   { name: 'field:huge-device-string', source: "IMPORTS\nexport default { ...CONFIG, device: 'xc7s15'.repeat(200000) };", expect: errors(['KILN_E_UNKNOWN_DEVICE']) },
   { name: 'field:huge-key', source: "IMPORTS\nexport default { ...CONFIG, ['k'.repeat(1000000)]: 1 };", expect: errors(['KILN_E_UNKNOWN_KEY']) },
-  { name: 'field:huge-layer-name', source: "IMPORTS\nconst name = 'l' + 'a'.repeat(100000);\nexport default { device: 'xc7s15', model: graph({ window: 2, features: 2 }, (g, x) => g.linear(name, x, { out: 2 })) };", expect: ANY },
-  { name: 'field:sparse-array-layers', source: 'IMPORTS\nconst a = [];\na[1e7] = 1;\nexport default { ...CONFIG, layers: a };', expect: errors(['KILN_E_TYPE']) },
+  ...[300, 100_000].map((n): Hostile => ({ name: `field:long-layer-name-${n}`, source: `IMPORTS\nconst name = 'l' + 'a'.repeat(${n});\nexport default { device: 'xc7s15', model: graph({ window: 2, features: 2 }, (g, x) => g.linear(name, x, { out: 2 })) };`, expect: ANY })),
+  // (An array of ten million entries is refused by the config's data limit before it is copied, or as a type error.)
+  { name: 'field:sparse-array-layers', source: 'IMPORTS\nconst a = [];\na[1e7] = 1;\nexport default { ...CONFIG, layers: a };', expect: errors(['KILN_E_TYPE', 'KILN_E_CONFIG_SHAPE']) },
 ];
 
 const hostileArb = (list: readonly Hostile[], group: string): fc.Arbitrary<FuzzCase> =>
@@ -1211,6 +1509,21 @@ const hostileArb = (list: readonly Hostile[], group: string): fc.Arbitrary<FuzzC
     };
   });
 
+/** Offsets just after a `,`, `{` or `(` of a piece of code, outside its string literals. */
+function structuralPositions(code: string): number[] {
+  const out: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+    else if (ch === ',' || ch === '{' || ch === '(') out.push(i + 1);
+  }
+  return out.length > 0 ? out : [1];
+}
+
 /** Syntax errors: a valid config module cut off in the middle of its config, or with a stray token inserted. */
 const syntaxCase: fc.Arbitrary<FuzzCase> = fc.tuple(smallModel, fc.constantFrom(...DEVICES), fc.nat(), fc.constantFrom('cut', 'token'), envelopeArb).map(([m, d, at, how, env]) => {
   const head = `import { defineConfig, transformer, graph } from 'kiln-fpga';\nexport default defineConfig(`;
@@ -1220,7 +1533,9 @@ const syntaxCase: fc.Arbitrary<FuzzCase> = fc.tuple(smallModel, fc.constantFrom(
     // Cut before the closing brace of the config object: the parenthesis of defineConfig( stays open.
     source = head + config.slice(0, at % config.length) + '\n';
   } else {
-    const i = 1 + (at % (config.length - 1));
+    // A stray token right after a comma or an opening brace (outside string literals).
+    const spots = structuralPositions(config);
+    const i = pick(spots, at);
     source = `${head}${config.slice(0, i)} @@ ${pick([')))', '{', '"', '`', 'export', '=>'], at)} ${config.slice(i)});\n`;
   }
   return { family: `hostile/syntax:${how}`, ...project(env, 'fpga.config.mjs', source, 'mjs'), expect: both(errors(['KILN_E_CONFIG_LOAD'])) };
