@@ -42,7 +42,7 @@ export interface Sources {
 const DEFAULT_SEED = 1;
 const DEFAULT_SPLIT: SplitFractions = { train: 0.7, validation: 0.15 };
 const DEFAULT_CALIBRATION_WINDOWS = 256;
-/** Windows of the synthetic series that calibrates the quantization of a config without data (16, and one more). */
+/** Windows of the synthetic series that calibrates the quantization of a config without data. */
 export const SYNTHETIC_CALIBRATION_WINDOWS = 17;
 /** Test windows the whole-model testbench runs (and kiln sim reports). */
 export const TEST_WINDOWS = 16;

@@ -24,8 +24,6 @@ import { createRng } from '../util/rng.js';
 import type { QuantizedModel, QuantLayer, QuantLayerOf } from './types.js';
 import { TEST_WINDOWS } from '../ir/sources.js';
 
-/** Windows in the calibration batch of a config without data: this many, and one more. */
-export const CALIBRATION_WINDOWS = SYNTHETIC_CALIBRATION_WINDOWS - 1;
 export { TEST_WINDOWS };
 
 /**
@@ -148,10 +146,10 @@ export function quantizeWithStats(
   const observer = design.quantization.observer;
   const inputNode = design.layers[0]!;
   const [rows, cols] = [inputNode.output.shape[0]!, inputNode.output.shape[1]!];
-  const calKey = sources.calibration?.key ?? `${seed}:${rows}x${cols}x${CALIBRATION_WINDOWS + 1}`;
+  const calKey = sources.calibration?.key ?? `${seed}:${rows}x${cols}x${SYNTHETIC_CALIBRATION_WINDOWS}`;
   // Every float key chains from the input layer's, which includes calKey: entries of another calibration set
   // simply stop matching.
-  if (cache.calibration?.key !== calKey) cache.calibration = { key: calKey, batch: sources.calibration?.batch ?? syntheticWindows(rows, cols, CALIBRATION_WINDOWS + 1, seed) };
+  if (cache.calibration?.key !== calKey) cache.calibration = { key: calKey, batch: sources.calibration?.batch ?? syntheticWindows(rows, cols, SYNTHETIC_CALIBRATION_WINDOWS, seed) };
   const calibration = cache.calibration.batch;
   /** A layer's float parameters: the trained model's where it has them, synthetic otherwise. */
   const freshParams = <K extends LayerKind>(node: LayerNodeOf<K>): FloatMap[K] => (sources.params?.of(node.path) as FloatMap[K] | undefined) ?? KINDS[node.kind].semantics.init(node, createRng(seed, node.path));

@@ -9,7 +9,8 @@ import { graph } from '../../src/index.js';
 import { resolveDesign, type LayerNodeOf } from '../../src/ir/index.js';
 import { KINDS, layerOfKind } from '../../src/kinds/index.js';
 import { quantizeAll } from '../../src/arith/index.js';
-import { CALIBRATION_WINDOWS, quantizeModel, runReference, syntheticWindows } from '../../src/reference/index.js';
+import { SYNTHETIC_CALIBRATION_WINDOWS } from '../../src/ir/sources.js';
+import { quantizeModel, runReference, syntheticWindows } from '../../src/reference/index.js';
 import { createRng } from '../../src/util/rng.js';
 
 /** Worst |integer − float| in output steps over every calibration window, and the pieces to recompute it. */
@@ -20,7 +21,7 @@ function measure(dModel: number, bits: number, weightBits = bits, gainError = 1)
   const layer = layerOfKind(node, model.layers.get('ln')!);
   const scaled = { ...layer, params: { ...layer.params, mult: { ...layer.params.mult, m: Math.round(layer.params.mult.m * gainError) } } };
   const gammaBeta = KINDS.layernorm.semantics.init(node, createRng(design.weights.seed, node.path));
-  const windows = syntheticWindows(12, 4, CALIBRATION_WINDOWS + 1, design.weights.seed);
+  const windows = syntheticWindows(12, 4, SYNTHETIC_CALIBRATION_WINDOWS, design.weights.seed);
   let worst = 0;
   for (let w = 0; w < windows.samples; w++) {
     const input = quantizeAll(windows.data.subarray(w * 48, (w + 1) * 48), model.layers.get('input')!.output);
