@@ -9,20 +9,22 @@
  *   npm run fuzz -- --only 1234 --seed 42     one case: its files, commands and results (writes nothing)
  *   npm run fuzz -- --jobs 2 --keep 20        cases at a time (default 2); keep the folders of 20 failing cases
  *   npm run fuzz -- --no-write                print only
+ *   npm run fuzz -- --state DIR               resumable: keep the kiln snapshot and every result in DIR; run the
+ *                                             same command again after an interruption to go on where it stopped
  *
  * kiln runs from a copy of bin/, dist/ and package.json taken at the start (node_modules linked), so a rebuild
  * of dist/ while the fuzzer runs cannot change the kiln it is testing. Exit code: 0 when no run failed other
  * than the known kiln bugs listed in test/fuzz/known-failures.ts, 1 otherwise.
  */
 import { execSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { caseAt, isValidCase } from '../test/fuzz/generators.js';
 import { KNOWN_FAILURES } from '../test/fuzz/known-failures.js';
-import { CATEGORIES, measurementMethod, reproduction, runCase, runCases, snapshotKiln, type Category } from '../test/fuzz/runner.js';
+import { CATEGORIES, measurementMethod, reproduction, runCase, runCases, snapshotKiln, type CaseResult, type Category } from '../test/fuzz/runner.js';
 import { Collector, type Distribution, type Summary } from '../test/fuzz/summary.js';
 import { machine } from './lib/machine.js';
 
@@ -36,11 +38,12 @@ const { values } = parseArgs({
     keep: { type: 'string', default: '0' },
     'no-write': { type: 'boolean', default: false },
     'config-timeout': { type: 'string', default: '3' },
+    state: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  process.stdout.write(`npm run fuzz -- [--count N] [--seed S] [--jobs J] [--only CASE] [--keep K] [--no-write] [--config-timeout SECONDS]
+  process.stdout.write(`npm run fuzz -- [--count N] [--seed S] [--jobs J] [--only CASE] [--keep K] [--no-write] [--config-timeout SECONDS] [--state DIR]
 
   --count N           cases to run (default 10000)
   --seed S            the seed (default: a random one, printed)
@@ -49,13 +52,29 @@ if (values.help) {
   --keep K            keep the project folders of K failing cases
   --no-write          print only; do not write bench/results/fuzz.{md,json}
   --config-timeout S  --config-timeout given to kiln (default 3)
+  --state DIR         resumable run: DIR keeps the kiln snapshot, the parameters and every case's result. Run
+                      the same command again after an interruption: it goes on with the same kiln, seed and
+                      count (the other options are taken from DIR) and reports all sittings as one run
 `);
   process.exit(0);
 }
-const count = Number(values.count);
-const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-const jobs = Number(values.jobs);
-const configTimeoutS = Number(values['config-timeout']);
+/** A resumable run's folder: its parameters, the kiln it tests, and one line per finished case. */
+interface StateFile {
+  seed: number;
+  count: number;
+  jobs: number;
+  configTimeoutS: number;
+  info: { kiln: string; commit: string | undefined; uncommittedSrcFiles: number; ghdl: string | undefined };
+  sittings: { start: string; durationS: number; cases: number; loadAverage: { start: number[]; end: number[]; max1min: number } }[];
+}
+const stateDir = values.state !== undefined ? resolve(values.state) : undefined;
+const statePath = stateDir && join(stateDir, 'run.json');
+const resumed: StateFile | undefined = statePath && existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as StateFile) : undefined;
+
+const count = resumed?.count ?? Number(values.count);
+const seed = resumed?.seed ?? (values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31));
+const jobs = resumed?.jobs ?? Number(values.jobs);
+const configTimeoutS = resumed?.configTimeoutS ?? Number(values['config-timeout']);
 for (const [name, v] of [['count', count], ['seed', seed], ['jobs', jobs], ['config-timeout', configTimeoutS]] as const) {
   if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
 }
@@ -68,8 +87,10 @@ function tryRun(cmd: string): string | undefined {
   }
 }
 
-const work = mkdtempSync(join(tmpdir(), 'kiln-fuzz-'));
-const kilnBin = snapshotKiln(ROOT, work);
+const work = stateDir ?? mkdtempSync(join(tmpdir(), 'kiln-fuzz-'));
+if (stateDir) mkdirSync(stateDir, { recursive: true });
+// A resumed run tests the kiln it started with, not the checkout as it is now.
+const kilnBin = resumed ? join(work, 'kiln', 'bin', 'kiln.js') : snapshotKiln(ROOT, work);
 const options = { kilnBin, workDir: join(work, 'cases'), jobs, configTimeoutS, keepFailures: Number(values.keep) };
 
 if (values.only !== undefined) {
@@ -87,7 +108,7 @@ if (values.only !== undefined) {
   process.exit(r.failures.some((f) => f.known === undefined) ? 1 : 0);
 }
 
-const info = {
+const info = resumed?.info ?? {
   kiln: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
   commit: tryRun('git rev-parse --short HEAD'),
   uncommittedSrcFiles: Number(tryRun('git status --porcelain -- src | wc -l') ?? 0),
@@ -99,6 +120,33 @@ console.log(`kiln ${info.kiln} (${info.commit ?? 'no git'}${info.uncommittedSrcF
 console.log(`measurement: ${measurementMethod()}`);
 
 const collector = new Collector(configTimeoutS);
+// A resumed run replays the results it has (the cases themselves are regenerated from the seed).
+const resultsPath = stateDir && join(stateDir, 'results.jsonl');
+const alreadyDone = new Set<number>();
+if (resumed && resultsPath && existsSync(resultsPath)) {
+  for (const line of readFileSync(resultsPath, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let stored: Omit<CaseResult, 'fuzzCase'>;
+    try {
+      stored = JSON.parse(line) as Omit<CaseResult, 'fuzzCase'>;
+    } catch {
+      continue; // the last line of an interrupted sitting may be cut short: that case runs again
+    }
+    if (alreadyDone.has(stored.index)) continue;
+    alreadyDone.add(stored.index);
+    collector.add({ ...stored, fuzzCase: caseAt(seed, stored.index) });
+  }
+  console.log(`resuming: ${alreadyDone.size} of ${count} cases done in ${resumed.sittings.length} earlier sitting(s)`);
+}
+const sittings = resumed?.sittings ?? [];
+const sittingStart = new Date().toISOString();
+function saveState(durationS: number, end: number[]): void {
+  if (!statePath) return;
+  const ran = collector.cases - alreadyDone.size;
+  const thisSitting = ran > 0 ? [{ start: sittingStart, durationS: Math.round(durationS), cases: ran, loadAverage: { ...load, end } }] : [];
+  const state: StateFile = { seed, count, jobs, configTimeoutS, info, sittings: [...sittings, ...thisSitting] };
+  writeFileSync(statePath, JSON.stringify(state, null, 2) + '\n');
+}
 const t0 = performance.now();
 // Other work on the machine slows kiln down: the load average is recorded next to the times.
 const load = { start: loadavg().map((x) => Number(x.toFixed(2))), max1min: loadavg()[0]!, end: [] as number[] };
@@ -112,8 +160,16 @@ function duration(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+saveState(0, []);
 await runCases(count, (i) => caseAt(seed, i), options, (r) => {
   collector.add(r);
+  if (resultsPath) {
+    // Passing cases keep only what the summary counts; failing ones keep their output for the examples.
+    const failing = r.failures.some((f) => f.known === undefined);
+    const runs = failing ? r.runs : r.runs.map((run) => ({ ...run, stdoutHead: '', stderrHead: '' }));
+    appendFileSync(resultsPath, JSON.stringify({ index: r.index, runs, failures: r.failures, dir: r.dir }) + '\n');
+    saveState((performance.now() - t0) / 1000, loadavg().map((x) => Number(x.toFixed(2))));
+  }
   for (const f of r.failures.filter((x) => x.known === undefined)) console.log(`  FAIL case ${r.index} (${r.fuzzCase.family}) [${f.category}] ${f.run}: ${f.message.split('\n')[0]!.slice(0, 240)}`);
   const done = collector.cases;
   const now = performance.now();
@@ -122,15 +178,19 @@ await runCases(count, (i) => caseAt(seed, i), options, (r) => {
     const elapsed = (now - t0) / 1000;
     const exits = collector.exitTotals();
     console.log(
-      `[fuzz] ${done}/${count} cases (${Math.round((100 * done) / count)} %) · ${collector.runs} runs · exit 0/1/2: ${exits['0'] ?? 0}/${exits['1'] ?? 0}/${exits['2'] ?? 0} · failing cases ${collector.failingCases} · known-bug runs ${collector.knownRuns} · ${duration(elapsed)} elapsed, ~${duration((elapsed / done) * (count - done))} left`,
+      `[fuzz] ${done}/${count} cases (${Math.round((100 * done) / count)} %) · ${collector.runs} runs · exit 0/1/2: ${exits['0'] ?? 0}/${exits['1'] ?? 0}/${exits['2'] ?? 0} · failing cases ${collector.failingCases} · known-bug runs ${collector.knownRuns} · ${duration(elapsed)} elapsed, ~${duration((elapsed / Math.max(1, done - alreadyDone.size)) * (count - done))} left`,
     );
   }
-});
+}, alreadyDone);
 
-const durationS = (performance.now() - t0) / 1000;
+const sittingS = (performance.now() - t0) / 1000;
 clearInterval(loadTimer);
 load.end = loadavg().map((x) => Number(x.toFixed(2)));
 load.max1min = Number(load.max1min.toFixed(2));
+saveState(sittingS, load.end);
+// All sittings of a resumed run together.
+const durationS = sittings.reduce((sum, s) => sum + s.durationS, 0) + sittingS;
+const allSittings = [...sittings, { start: sittingStart, durationS: Math.round(sittingS), cases: collector.cases - alreadyDone.size, loadAverage: load }].filter((s) => s.cases > 0);
 const summary = collector.summary();
 const result = {
   schema: 'kiln-fuzz',
@@ -144,6 +204,7 @@ const result = {
   limits: { wallSecondsBeyondConfigTimeout: 5, rssMB: 500, hardCapSeconds: 30 },
   measurement: measurementMethod(),
   loadAverage: load,
+  sittings: allSittings,
   durationS: Math.round(durationS),
   ...summary,
 };
@@ -161,8 +222,8 @@ if (!values['no-write']) {
   writeFileSync(join(dir, 'fuzz.md'), markdown(result));
   console.log('wrote bench/results/fuzz.md and fuzz.json');
 }
-if (options.keepFailures === 0) rmSync(work, { recursive: true, force: true });
-else console.log(`failing cases kept in ${options.workDir}`);
+if (options.keepFailures === 0 && !stateDir) rmSync(work, { recursive: true, force: true });
+else if (options.keepFailures > 0) console.log(`failing cases kept in ${options.workDir}`);
 process.exit(passed ? 0 : 1);
 
 // ───────────────────────────── the report ─────────────────────────────
@@ -188,7 +249,13 @@ function markdown(r: typeof result): string {
   lines.push(`Run with \`npm run fuzz\` on ${r.date.slice(0, 10)}: kiln ${r.kiln} (commit ${r.commit ?? '?'}${r.uncommittedSrcFiles > 0 ? `, with ${r.uncommittedSrcFiles} uncommitted files in src/ at the time` : ''}).`);
   lines.push(`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB; ${r.machine.os}; Node ${r.machine.node}; ${r.ghdl ?? 'GHDL not installed'}.`);
   lines.push(`Seed ${r.seed}, ${fmt(r.count)} cases, ${r.jobs} at a time, \`--config-timeout ${r.configTimeoutS}\`; ${fmt(r.runs)} kiln runs in ${duration(r.durationS)}.`);
-  lines.push(`Load average (1, 5, 15 min) at the start ${r.loadAverage.start.join(', ')}, at the end ${r.loadAverage.end.join(', ')}; highest 1-minute load seen ${r.loadAverage.max1min} (the fuzzer itself keeps ~2 busy).`, '');
+  if (r.sittings.length > 1) {
+    lines.push(`Run in ${r.sittings.length} sittings with \`--state\` (the same kiln snapshot, seed and count each time; an interrupted case ran again in full):`, '');
+    for (const s of r.sittings) lines.push(`- ${s.start.slice(0, 16).replace('T', ' ')} UTC: ${fmt(s.cases)} cases in ${duration(s.durationS)}; load average at the start ${s.loadAverage.start.join(', ')}, at the end ${s.loadAverage.end.join(', ')}, highest 1-minute ${s.loadAverage.max1min}`);
+    lines.push('', '(The fuzzer itself keeps ~2 cores busy.)', '');
+  } else {
+    lines.push(`Load average (1, 5, 15 min) at the start ${r.loadAverage.start.join(', ')}, at the end ${r.loadAverage.end.join(', ')}; highest 1-minute load seen ${r.loadAverage.max1min} (the fuzzer itself keeps ~2 busy).`, '');
+  }
   lines.push(`**${r.failingCases === 0 ? 'PASS' : 'FAIL'}**: ${r.failingCases} failing cases.${r.known.some((k) => k.runs > 0) ? ` Known kiln bugs (test/fuzz/known-failures.ts; reported below, not counted as failures): ${r.known.filter((k) => k.runs > 0).map((k) => `\`${k.id}\` ${k.runs} runs in ${k.cases} cases`).join(', ')}.` : ''}`, '');
   lines.push('Reproduce a case with `npm run fuzz -- --seed SEED --only INDEX`. Checks, measurement and the generators are described in', '`test/fuzz/runner.ts` and `test/fuzz/generators.ts`.', '');
   lines.push('## Cases', '');

@@ -550,7 +550,7 @@ export async function runCase(index: number, c: FuzzCase, options: RunnerOptions
  * Runs cases `0..count-1` (made by `caseAt(index)`) in a pool of `jobs`; `onResult` sees each as it finishes.
  * Folders of passing cases are removed; those of failing cases are kept up to `keepFailures`.
  */
-export async function runCases(count: number, caseAt: (index: number) => FuzzCase, options: RunnerOptions, onResult: (r: CaseResult) => void): Promise<void> {
+export async function runCases(count: number, caseAt: (index: number) => FuzzCase, options: RunnerOptions, onResult: (r: CaseResult) => void, alreadyDone: ReadonlySet<number> = new Set()): Promise<void> {
   const o = defaults(options);
   mkdirSync(o.workDir, { recursive: true });
   let next = 0;
@@ -559,6 +559,7 @@ export async function runCases(count: number, caseAt: (index: number) => FuzzCas
     for (;;) {
       const index = next++;
       if (index >= count) return;
+      if (alreadyDone.has(index)) continue;
       let c: FuzzCase;
       try {
         c = caseAt(index);
