@@ -13,19 +13,19 @@
  *                                             same command again after an interruption to go on where it stopped
  *
  * kiln runs from a copy of bin/, dist/ and package.json taken at the start (node_modules linked), so a rebuild
- * of dist/ while the fuzzer runs cannot change the kiln it is testing. Exit code: 0 when no run failed other
+ * of dist/ while the fuzzer runs cannot change the kiln it is testing; the fuzzer's generators and checks
+ * (test/fuzz/) are copied with it and loaded from the copy. Exit code: 0 when no run failed other
  * than the known kiln bugs listed in test/fuzz/known-failures.ts, 1 otherwise.
  */
 import { execSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { caseAt, isValidCase } from '../test/fuzz/generators.js';
-import { KNOWN_FAILURES } from '../test/fuzz/known-failures.js';
-import { CATEGORIES, measurementMethod, reproduction, runCase, runCases, snapshotKiln, type CaseResult, type Category } from '../test/fuzz/runner.js';
-import { Collector, type Distribution, type Summary } from '../test/fuzz/summary.js';
+import type { CaseResult, Category } from '../test/fuzz/runner.js';
+import type { Distribution, Summary } from '../test/fuzz/summary.js';
 import { machine } from './lib/machine.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -90,7 +90,20 @@ function tryRun(cmd: string): string | undefined {
 const work = stateDir ?? mkdtempSync(join(tmpdir(), 'kiln-fuzz-'));
 if (stateDir) mkdirSync(stateDir, { recursive: true });
 // A resumed run tests the kiln it started with, not the checkout as it is now.
-const kilnBin = resumed ? join(work, 'kiln', 'bin', 'kiln.js') : snapshotKiln(ROOT, work);
+// The fuzzer's own generators and checks are part of the snapshot, so a resumed run generates the same cases.
+const snapshot = join(work, 'kiln');
+if (!resumed) {
+  mkdirSync(snapshot, { recursive: true });
+  for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(snapshot, part), { recursive: true });
+  cpSync(join(ROOT, 'test', 'fuzz'), join(snapshot, 'fuzz'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(snapshot, 'node_modules'), 'dir');
+}
+const kilnBin = join(snapshot, 'bin', 'kiln.js');
+const fuzzModule = <T>(name: string) => import(pathToFileURL(join(snapshot, 'fuzz', `${name}.ts`)).href) as Promise<T>;
+const { caseAt, isValidCase } = await fuzzModule<typeof import('../test/fuzz/generators.js')>('generators');
+const { KNOWN_FAILURES } = await fuzzModule<typeof import('../test/fuzz/known-failures.js')>('known-failures');
+const { CATEGORIES, measurementMethod, reproduction, runCase, runCases } = await fuzzModule<typeof import('../test/fuzz/runner.js')>('runner');
+const { Collector } = await fuzzModule<typeof import('../test/fuzz/summary.js')>('summary');
 const options = { kilnBin, workDir: join(work, 'cases'), jobs, configTimeoutS, keepFailures: Number(values.keep) };
 
 if (values.only !== undefined) {

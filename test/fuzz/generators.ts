@@ -1159,7 +1159,8 @@ const dataArb = (mode: Mode, dims: Dims | undefined): fc.Arbitrary<Part | undefi
       () => fileErr(`${header}\n`),
       () => fileErr(csvText({ ...p, rows: d.window + p.horizon }, r.seed)),
       () => fileErr(csvText(p, r.seed).replace(/\n[^\n]*\n/, `\n${'x,'.repeat(header.split(',').length - 1)}x\n`)),
-      () => fileErr(csvText(p, r.seed).replace(/\n([^\n]*),[^,\n]*\n/, '\n$1\n')),
+      // A short row (a field dropped); a one-column series has no field to drop, so its row holds a word instead.
+      () => fileErr(header.includes(',') ? csvText(p, r.seed).replace(/\n([^\n]*),[^,\n]*\n/, '\n$1\n') : csvText(p, r.seed).replace(/\n[^\n]*\n/, '\nn/a\n')),
       () => fileErr(csvText(p, r.seed).replace(/^[^\n]*/, (h) => h.replace(p.targets[0]!, `${p.targets[0]}_renamed`))),
       () => fileErr(csvText(p, r.seed).replace(/\n([^,\n]*)/, '\nNaN')),
       () => ({ code: npyCode(), errs: [], binary: npyFiles(b, 30, { windows: pick([{ magic: 'NOTNPY' }, { truncate: 9 }, { shape: [30, d.window + 1, d.features] }, { nan: true }, { descr: '<c16' }, { shape: [1_000_000_000, d.window, d.features] }, { shape: [3, d.window, d.features] }], b) }), buildErrs: ['KILN_E_DATA'] }),
