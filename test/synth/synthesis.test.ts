@@ -71,6 +71,26 @@ describe('synthesis', () => {
     }
   }, 600_000);
 
+  // Addresses with a constant factor whose odd part is not 1 (row·7, o·24, row·24) used to be written as `*`:
+  // yosys mapped each such product of 9 bits or more to a DSP48E1 the estimate did not count (issue 12).
+  itTools('takes no DSP for addresses: only the layer multiplier maps to one', async () => {
+    const design = resolveDesign({
+      device: 'xc7s50',
+      model: transformer({ window: 48, inputFeatures: 7, dModel: 24, heads: 4, ffnDim: 96 }),
+      defaults: { weightBits: 6, outputBits: 6 },
+    });
+    const { files, testbenches } = emitHardware(design, quantizeModel(design));
+    const outDir = tempDir('kiln-synth-');
+    await writeArtifacts(outDir, files);
+    const units = await synthesize(design, testbenches, { outDir, units: ['input_linear', 'encoder_0_ffn_fc1', 'encoder_0_attn_softmax'], jobs: 2 });
+    expect(units.map((u) => [u.unit, u.status, u.counts?.dsp])).toEqual([
+      ['input_linear', 'ok', 1],
+      ['encoder.0.attn.softmax', 'ok', 0],
+      ['encoder.0.ffn.fc1', 'ok', 1],
+    ]);
+    for (const u of units) expect(estimateLayer(design.layers.find((l) => l.path === u.unit)!).dsp, u.unit).toBe(u.counts!.dsp);
+  }, 600_000);
+
   it('kiln synth exits 2 with an install hint when yosys is missing', async () => {
     const dir = project({ 'fpga.config.mjs': configSource(`{ device: 'xc7s15', model: transformer({ window: 3, inputFeatures: 2, dModel: 4 }) }`) });
     const saved = process.env.KILN_YOSYS;

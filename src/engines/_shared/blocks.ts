@@ -4,10 +4,83 @@
  */
 import { addressBits } from '../../devices/mapping.js';
 import { adder, block, comparator, counter, mux, register, type Sink } from '../../devices/primitives.js';
-import type { MemoryNode } from '../../ir/types.js';
+import type { MemoryNode, MultiplierNode } from '../../ir/types.js';
 import { ramStyle } from './vhdl.js';
 
 const indented = (indent: string, lines: readonly string[]) => lines.map((l) => indent + l).join('\n') + '\n';
+
+// ───────────────────────────── constant multiplies ─────────────────────────────
+//
+// c·x for a constant c is written as shifted copies of x added up, never as `*`: GHDL strips the constant's
+// trailing zeros and yosys then maps any product of 9 bits or more to a DSP48E1 (o·24 with o < 96 took one),
+// which an address or a row statistic must not take from the layer's one multiplier budget.
+
+/** Set bits of a non-negative integer c: c·x is that many shifted copies of x added up. */
+export function setBits(c: number): number {
+  let k = 0;
+  for (let v = c; v > 0; v = Math.floor(v / 2)) k += v % 2;
+  return k;
+}
+
+/** The shifts k where c has bit k set, lowest first. */
+function shiftsOf(c: number): number[] {
+  const shifts: number[] = [];
+  for (let bit = 0, v = c; v > 0; bit++, v = Math.floor(v / 2)) if (v % 2 === 1) shifts.push(bit);
+  return shifts;
+}
+
+/** c·x of a signed or unsigned vector, resized to `width` first. */
+export function timesConstant(x: string, c: number, width: string): string {
+  return shiftsOf(c)
+    .map((bit) => (bit === 0 ? `resize(${x}, ${width})` : `shift_left(resize(${x}, ${width}), ${bit})`))
+    .join(' + ');
+}
+
+/** An integer address Σ c_i·v_i + offset (natural counters, constant c_i ≥ 0), as shifted copies added up. */
+export function addressExpr(terms: readonly (readonly [coefficient: number, name: string])[], offset: number): string {
+  const parts: string[] = [];
+  for (const [c, name] of terms) for (const bit of shiftsOf(c)) parts.push(bit === 0 ? name : `${name} * ${2 ** bit}`);
+  if (offset !== 0 || parts.length === 0) parts.push(String(offset));
+  return parts.join(' + ');
+}
+
+/**
+ * LUTs of c·i for a counter i < range, written as shifted copies of i added up. Two copies: one adder only
+ * where the second overlaps the first (below it the first's bits pass through, above it the carry chain runs
+ * without LUTs); exact against synthesis. Three or more: yosys merges the copies into one multi-operand adder,
+ * about one LUT per bit of i per extra copy (bench/results/characterize.md, family `address`).
+ */
+export function constantProductLuts(c: number, range: number): number {
+  const bits = addressBits(range);
+  let copies = 0;
+  let low = 0;
+  let high = 0;
+  for (let shift = 0, v = c; v > 0; shift++, v = Math.floor(v / 2)) {
+    if (v % 2 === 0) continue;
+    if (copies === 0) low = shift;
+    high = shift;
+    copies++;
+  }
+  if (copies <= 1) return 0;
+  return copies === 2 ? Math.max(0, bits - (high - low)) : (copies - 1) * bits;
+}
+
+/**
+ * An address Σ c_i·v_i + offset: the constant products (`productLuts`, from constantProductLuts) and one adder
+ * as wide as the address per further term and for the offset.
+ */
+export function addressAdders(s: Sink, name: string, terms: number, productLuts: number, hasOffset: boolean, depth: number): void {
+  const adders = Math.max(0, terms - 1) + (hasOffset ? 1 : 0);
+  const luts = adders * addressBits(depth) + productLuts;
+  if (luts > 0) block(s, 'control', s.named ? `${name} address (${terms} terms${hasOffset ? ' + offset' : ''})` : '', luts, 0);
+}
+
+// ───────────────────────────── the layer's multiplier ─────────────────────────────
+
+/** The registered product `prod <= mul_a × mul_b`: `*` for a DSP48E1, kiln_arith.multiply_lut in LUT fabric. */
+export function multiplyStatement(mapping: MultiplierNode['mapping']): string {
+  return mapping === 'dsp' ? 'prod <= mul_a * mul_b;  -- DSP48E1' : 'prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)';
+}
 
 // ───────────────────────────── the output buffer ─────────────────────────────
 
@@ -118,6 +191,11 @@ export interface RowSweep {
   readonly second: { readonly flag: string; readonly state: string };
 }
 
+/** The input address of element (row, c): row·cols + c. */
+export function rowSweepAddress(cols: number): string {
+  return `  x0_addr <= to_unsigned(${addressExpr([[cols, 'row'], [1, 'c']], 0)}, x0_addr'length);\n`;
+}
+
 export function rowSweepFlagSignals(w: RowSweep): string {
   return indented('  ', [`signal ${w.first.flag}_v1, ${w.second.flag}_v1, ${w.second.flag}_v2, first1, first2 : std_logic := '0';  -- pipeline valid flags of the two passes, column 0 in stages 1 and 2`]);
 }
@@ -149,5 +227,5 @@ export function rowSweepControl(s: Sink, o: { fsm: string; states: number; extra
   counter(s, 'column', o.cols);
   counter(s, o.stepLabel, o.steps);
   counter(s, 'output address', o.outputs);
-  block(s, 'control', 'input address row·cols + c', addressBits(o.inputs), 0);
+  addressAdders(s, 'input', 2, constantProductLuts(o.cols, o.rows), false, o.inputs);
 }

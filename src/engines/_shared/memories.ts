@@ -8,7 +8,7 @@ import type { NetlistMemoryRule } from '../types.js';
 import { ramStyle } from './vhdl.js';
 
 /** Yosys rom_style: BRAM, or LUT logic for 'logic' and 'lutram' alike. */
-function synthRomStyle(storage: MemoryNode['storage']): string {
+export function synthRomStyle(storage: MemoryNode['storage']): string {
   return storage === 'bram' ? 'block' : 'logic';
 }
 

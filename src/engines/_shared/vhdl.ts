@@ -94,10 +94,3 @@ export function aggregate(values: ArrayLike<number>, bits: number, indent: strin
   for (let i = 0; i < items.length; i += 8) lines.push(indent + items.slice(i, i + 8).join(', '));
   return `(\n${lines.join(',\n')}\n${indent.slice(2)})`;
 }
-
-/** An integer expression Σ c_i·v_i + offset, omitting zero terms. */
-export function affineExpr(terms: readonly (readonly [coef: number, name: string])[], offset: number): string {
-  const parts = terms.filter(([c]) => c !== 0).map(([c, n]) => (c === 1 ? n : `${n} * ${c}`));
-  if (offset !== 0 || parts.length === 0) parts.push(String(offset));
-  return parts.join(' + ');
-}

@@ -2,15 +2,8 @@
 import { adder, comparator, memory, multiplier, mux, register, type Sink } from '../../devices/primitives.js';
 import type { LayerNode } from '../../ir/types.js';
 import { requantizerParts } from '../_shared/cost.js';
-import { dividerParts, rowSweepControl } from '../_shared/blocks.js';
+import { dividerParts, rowSweepControl, setBits } from '../_shared/blocks.js';
 import { LAYERNORM_STATES, normalizedBits, numeratorBits, quotientBits, rootIterations, type LayernormPlan } from './plan.js';
-
-/** Set bits of n: n·x is that many shifted copies of x added up. */
-function ones(n: number): number {
-  let k = 0;
-  for (let v = n; v > 0; v = Math.floor(v / 2)) k += v % 2;
-  return k;
-}
 
 export function layernormParts(node: LayerNode, p: LayernormPlan, s: Sink): void {
   const m = node.multiplier!;
@@ -30,7 +23,7 @@ export function layernormParts(node: LayerNode, p: LayernormPlan, s: Sink): void
   mux(s, 'row sum start', 2, sumBits);
   register(s, 'row sum', sumBits);
   // D = n·x − S: shifted adds for the set bits of n, then the subtraction; registered for the element pass
-  if (ones(p.cols) > 1) adder(s, s.named ? `n·x (${ones(p.cols)} shifted terms)` : '', (ones(p.cols) - 1) * diffBits);
+  if (setBits(p.cols) > 1) adder(s, s.named ? `n·x (${setBits(p.cols)} shifted terms)` : '', (setBits(p.cols) - 1) * diffBits);
   adder(s, 'D = n·x − S', diffBits);
   register(s, 'D', diffBits);
   // variance pass: V = Σ D²

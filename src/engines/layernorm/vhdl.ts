@@ -4,20 +4,13 @@
  * zero), the affine Q·(γ − z_γ) + B and the requantization, the two products on the layer's one multiplier.
  */
 import type { LayerNode } from '../../ir/types.js';
-import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowSweepFlags, rowSweepFlagSignals, rowSweepReset, rowWalkWrite, type RowSweep } from '../_shared/blocks.js';
+import { dividerLoad, dividerSignals, dividerStep, multiplyStatement, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowSweepAddress, rowSweepFlags, rowSweepFlagSignals, rowSweepReset, rowWalkWrite, timesConstant, type RowSweep } from '../_shared/blocks.js';
 import { aggregate, layerPrologue, romStyle } from '../_shared/vhdl.js';
 import type { LayerQuantization } from '../types.js';
 import { LAYERNORM_STATES, layernormCycles, numeratorBits, quotientBits, rootIterations, type LayernormConstants, type LayernormPlan } from './plan.js';
 
 /** The two passes over each row (src/engines/_shared/blocks.ts). */
 const SWEEP: RowSweep = { first: { flag: 'sum', state: 'S_SUM' }, second: { flag: 'var', state: 'S_VAR' } };
-
-/** n·x as shifted adds of x for the set bits of n (a constant multiply in adders, never a DSP). */
-function timesConstant(x: string, n: number, width: string): string {
-  const terms: string[] = [];
-  for (let bit = 0; 2 ** bit <= n; bit++) if (Math.floor(n / 2 ** bit) % 2 === 1) terms.push(bit === 0 ? `resize(${x}, ${width})` : `shift_left(resize(${x}, ${width}), ${bit})`);
-  return terms.join(' + ');
-}
 
 /** The low `bits` bits of a signed expression of `from` bits (or its sign extension when narrower). */
 const low = (expr: string, from: number, bits: number) => (from > bits ? `${expr}(${bits - 1} downto 0)` : `resize(${expr}, ${bits})`);
@@ -96,8 +89,7 @@ ${dividerSignals('NUM_BITS', 'Q_BITS')}  signal negative : std_logic := '0';
   signal b_data : signed(${BB - 1} downto 0) := (others => '0');
 
 ${outputBufferSignals('OUTPUTS', node.buffer!.storage)}begin
-  x0_addr <= to_unsigned(row * COLS + c, x0_addr'length);
-  -- D = n * x - S, the row mean without a division
+${rowSweepAddress(cols)}  -- D = n * x - S, the row mean without a division
   diff <= ${timesConstant('x0_data', cols, 'DIFF_BITS')} - resize(row_sum, DIFF_BITS);
   -- the divisor R, at least 1 (a row of equal values has V = 0)
   divisor_root <= resize(res, NUM_BITS) when res /= 0 else to_unsigned(1, NUM_BITS);
@@ -127,7 +119,7 @@ ${outputBufferSignals('OUTPUTS', node.buffer!.storage)}begin
   begin
     if rising_edge(clk) then
       if enable = '1' then  -- the product register loads only while the layer runs (an idle multiplier never switches)
-        ${mult.mapping === 'dsp' ? 'prod <= mul_a * mul_b;  -- DSP48E1' : 'prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)'}
+        ${multiplyStatement(mult.mapping)}
       end if;
       if enable = '0' then
 ${rowSweepReset('        ', SWEEP)}      else

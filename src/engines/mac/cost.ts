@@ -4,21 +4,25 @@
 import { addressBits } from '../../devices/mapping.js';
 import { adder, block, counter, memory, multiplier, mux, register, type Sink } from '../../devices/primitives.js';
 import type { LayerNode } from '../../ir/types.js';
+import { addressAdders, constantProductLuts } from '../_shared/blocks.js';
 import { requantizerParts } from '../_shared/cost.js';
 import { isPerTerm, MAC_STATES, type Affine, type MacPlan } from './plan.js';
 
-/** An address Σ c_i·i_i + c_t·t: one adder per extra term, constant multiplies by powers of two are wiring. */
-function addressLogic(s: Sink, name: string, a: Affine, depth: number): void {
+/** An address Σ c_i·i_i + c_t·t + offset over the plan's loop and product counters (_shared/blocks.ts). */
+function addressLogic(s: Sink, name: string, a: Affine, plan: MacPlan, depth: number): void {
   let terms = 0;
-  let constMults = 0;
-  for (let i = 0; i <= a.loops.length; i++) {
-    const c = i < a.loops.length ? a.loops[i]! : a.term;
+  let productLuts = 0;
+  for (let i = 0; i < a.loops.length; i++) {
+    const c = a.loops[i]!;
     if (c === 0) continue;
     terms++;
-    if (c > 1 && (c & (c - 1)) !== 0) constMults++;
+    productLuts += constantProductLuts(c, plan.loops[i]!);
   }
-  const adders = Math.max(0, terms - 1 + (a.offset !== 0 ? 1 : 0));
-  if (adders + constMults > 0) block(s, 'control', s.named ? `${name} address (${terms} terms)` : '', (adders + constMults) * addressBits(depth), 0);
+  if (a.term !== 0) {
+    terms++;
+    productLuts += constantProductLuts(a.term, plan.terms);
+  }
+  addressAdders(s, name, terms, productLuts, a.offset !== 0, depth);
 }
 
 export function macParts(node: LayerNode, plan: MacPlan, s: Sink): void {
@@ -37,10 +41,10 @@ export function macParts(node: LayerNode, plan: MacPlan, s: Sink): void {
   counter(s, 'output address', node.output.elements);
 
   // addresses of the operand reads
-  for (let p = 0; p < plan.ports.length; p++) addressLogic(s, s.named ? `input ${p}` : '', plan.ports[p]!, node.inputs[p]!.elements);
+  for (let p = 0; p < plan.ports.length; p++) addressLogic(s, s.named ? `input ${p}` : '', plan.ports[p]!, plan, node.inputs[p]!.elements);
   for (const mem of node.memories) {
-    if (mem.role === 'weights' && plan.roms.weights) addressLogic(s, 'weights ROM', plan.roms.weights, mem.depth);
-    else if (mem.role === 'table' && plan.roms.table) addressLogic(s, 'table ROM', plan.roms.table, mem.depth);
+    if (mem.role === 'weights' && plan.roms.weights) addressLogic(s, 'weights ROM', plan.roms.weights, plan, mem.depth);
+    else if (mem.role === 'table' && plan.roms.table) addressLogic(s, 'table ROM', plan.roms.table, plan, mem.depth);
   }
 
   // operands: zero points subtracted, per-term selection, the shared multiplier and its operand muxes

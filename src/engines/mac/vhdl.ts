@@ -5,8 +5,8 @@
  */
 import type { LayerNode, MemoryNode } from '../../ir/types.js';
 import type { LayerQuantization } from '../types.js';
-import { outputBufferSignals, OUTPUT_BUFFER_PROCESS } from '../_shared/blocks.js';
-import { affineExpr, aggregate, layerPrologue, romStyle } from '../_shared/vhdl.js';
+import { addressExpr, multiplyStatement, outputBufferSignals, OUTPUT_BUFFER_PROCESS } from '../_shared/blocks.js';
+import { aggregate, layerPrologue, romStyle } from '../_shared/vhdl.js';
 import { isPerTerm, MAC_STATES, macCycles, type Affine, type MacConstants, type MacPlan, type Operand, type RomRole } from './plan.js';
 
 interface Rom {
@@ -38,7 +38,7 @@ export function emitMacLayer(node: LayerNode, plan: MacPlan, constants: MacConst
   const sc = { m: constants.m, shift: constants.shift, m1: constants.terms?.m1, m2: constants.terms?.m2 };
   const loopNames = plan.loops.map((_, i) => `i${i}`);
   const perTerm = isPerTerm(plan);
-  const addr = (a: Affine) => affineExpr([...a.loops.map((c, i) => [c, loopNames[i]!] as const), [a.term, 't']], a.offset);
+  const addr = (a: Affine) => addressExpr([...a.loops.map((c, i) => [c, loopNames[i]!] as const), [a.term, 't']], a.offset);
 
   const L: string[] = [];
   const emit = (s = '') => L.push(s);
@@ -159,7 +159,7 @@ export function emitMacLayer(node: LayerNode, plan: MacPlan, constants: MacConst
   emit('    if rising_edge(clk) then');
   // The product register only loads while the layer runs: an idle layer's multiplier then never switches,
   // which saves power and keeps a whole-model simulation from evaluating every layer's product every cycle.
-  emit(`      if enable = '1' then ${mult.mapping === 'dsp' ? 'prod <= mul_a * mul_b;  -- DSP48E1' : 'prod <= multiply_lut(mul_a, mul_b);  -- LUT fabric (shift-and-add)'}`);
+  emit(`      if enable = '1' then ${multiplyStatement(mult.mapping)}`);
   emit('      end if;');
   emit("      if enable = '0' then");
   emit('        state <= S_IDLE;');

@@ -5,7 +5,7 @@
  */
 import type { LayerNode } from '../../ir/types.js';
 import type { LayerQuantization } from '../types.js';
-import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowSweepFlags, rowSweepFlagSignals, rowSweepReset, rowWalkWrite, type RowSweep } from '../_shared/blocks.js';
+import { dividerLoad, dividerSignals, dividerStep, outputBufferSignals, OUTPUT_BUFFER_PROCESS, rowSweepAddress, rowSweepFlags, rowSweepFlagSignals, rowSweepReset, rowWalkWrite, type RowSweep } from '../_shared/blocks.js';
 import { layerPrologue, romStyle } from '../_shared/vhdl.js';
 import { expBitsOf, numeratorBitsOf, quotientBitsOf, SOFTMAX_STATES, softmaxCycles, type SoftmaxConstants, type SoftmaxPlan } from './plan.js';
 
@@ -67,8 +67,7 @@ ${entries.join(',\n')}
   signal row_data : unsigned(EXP_BITS - 1 downto 0) := (others => '0');
 
 ${outputBufferSignals('ROWS * COLS', node.buffer!.storage, true)}begin
-  x0_addr <= to_unsigned(row * COLS + c, x0_addr'length);
-  -- k = max - x is the table index; it is only negative for reads outside the exponential pass
+${rowSweepAddress(cols)}  -- k = max - x is the table index; it is only negative for reads outside the exponential pass
   k <= resize(row_max, ${inBits + 1}) - resize(x0_data, ${inBits + 1});
   exp_addr <= to_integer(k) when k >= 0 else 0;
 

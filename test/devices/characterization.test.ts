@@ -1,0 +1,47 @@
+/**
+ * The counting rules against the characterization sweep (bench/characterize.ts, data in
+ * bench/characterization/data.json): every point synthesized alone must have exactly the BRAM18, DSP48E1 and
+ * LUTRAM count the rules give, and the constant products of addresses the LUTs they give. No tools: the data
+ * is committed, and `npm run bench:characterize` remeasures it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pointName, ruleCount, type Data } from '../../bench/characterize.js';
+import { setBits } from '../../src/engines/_shared/blocks.js';
+import { ROOT } from '../helpers.js';
+
+const data = JSON.parse(readFileSync(join(ROOT, 'bench', 'characterization', 'data.json'), 'utf8')) as Data;
+const measured = data.points.filter((p) => p.synthesized !== undefined);
+
+describe('counting rules against the characterization sweep', () => {
+  it('has data, and every point synthesized', () => {
+    expect(Object.keys(data.runs).length).toBeGreaterThan(0);
+    expect(data.points.filter((p) => p.error).map((p) => `${pointName(p.point)}: ${p.error}`)).toEqual([]);
+  });
+
+  for (const family of Object.keys(data.runs)) {
+    const points = measured.filter((p) => p.point.family === family);
+    it(`${family}: BRAM18, DSP and LUTRAM exact on all ${points.length} points`, () => {
+      const wrong = points.flatMap((p) => {
+        const rule = ruleCount(p.point);
+        return (['bram18', 'dsp', 'lutram'] as const).filter((k) => rule[k] !== p.synthesized![k]).map((k) => `${pointName(p.point)} ${k}: rule ${rule[k]}, synthesized ${p.synthesized![k]}`);
+      });
+      expect(wrong).toEqual([]);
+    });
+  }
+
+  // LUTs are modelled (and calibrated), not counted; the address products are modelled closely enough to test:
+  // the usual factors (two set bits) exactly, three set bits within 4 LUTs, more within half (or 16 LUTs).
+  it('address products: LUTs exact for constants with two set bits, close with more', () => {
+    const addresses = measured.filter((p) => p.point.family === 'address');
+    for (const p of addresses) {
+      if (p.point.family !== 'address') continue;
+      const rule = ruleCount(p.point).lut;
+      const lut = p.synthesized!.lut;
+      if (setBits(p.point.coefficient) <= 2) expect(rule, pointName(p.point)).toBe(lut);
+      else if (setBits(p.point.coefficient) === 3) expect(Math.abs(rule - lut), `${pointName(p.point)}: rule ${rule}, synthesized ${lut}`).toBeLessThanOrEqual(4);
+      else expect(Math.abs(rule - lut), `${pointName(p.point)}: rule ${rule}, synthesized ${lut}`).toBeLessThanOrEqual(Math.max(16, 0.5 * lut));
+    }
+  });
+});
