@@ -65,8 +65,12 @@ export interface Report {
   /** Whether kiln can build the design; when not, `notBuildable` says why (and the layers concerned say so too). */
   buildable: boolean;
   notBuildable?: string[];
-  /** The top level's own logic (schedule, read-address multiplexers), included in the total. */
-  top: Record<ResourceName, number>;
+  /**
+   * The top-level row, included in the total: the top level's own logic (schedule, read-address
+   * multiplexers, counted structurally) plus the fitted composition correction (what synthesis of the whole
+   * model adds to or saves on the sum of its layers).
+   */
+  top: Record<ResourceName, number> & { own: Record<ResourceName, number>; composition: Record<ResourceName, number> };
   total: Record<ResourceName, number> & { cycles: number; latencyUs: number };
   utilization: Record<ResourceName, number>;
   fits: boolean;
@@ -170,7 +174,7 @@ export function createReport(
     layers,
     buildable: found.length === 0,
     ...(found.length > 0 ? { notBuildable: found.map((p) => p.message) } : {}),
-    top: pickResources(estimate.top),
+    top: { ...pickResources(estimate.top), own: pickResources(estimate.top.own), composition: pickResources(estimate.top.composition) },
     total: { ...pickResources(estimate.total), cycles: estimate.total.cycles, latencyUs: round(estimate.latencyUs, 3) },
     utilization: Object.fromEntries(RESOURCES.map((r) => [r, round(estimate.utilization[r], 4)])) as Record<ResourceName, number>,
     fits: estimate.fits,
@@ -206,7 +210,11 @@ function tableRows(report: Report): { rows: string[][]; footer: string[][] } {
     withSynth(l.dsp, l.synthesized, 'dsp'),
     formatCount(l.cycles),
   ]);
-  rows.push(['(top level)', 'schedule', '', '', formatCount(report.top.lut), formatCount(report.top.ff), formatCount(report.top.lutram), formatCount(report.top.bram18), formatCount(report.top.dsp), '']);
+  const own = report.top.own;
+  const fix = report.top.composition;
+  const signed = (n: number) => (n > 0 ? `+${formatCount(n)}` : formatCount(n));
+  rows.push(['(top level)', 'schedule', '', '', formatCount(own.lut), formatCount(own.ff), formatCount(own.lutram), formatCount(own.bram18), formatCount(own.dsp), '']);
+  rows.push(['(composition)', 'fitted', '', '', signed(fix.lut), signed(fix.ff), '', '', '', '']);
   const t = report.total;
   const u = report.utilization;
   const footer = [

@@ -24,8 +24,12 @@ export interface LayerEstimate extends Cost {
 export interface Estimate {
   readonly estimator: string;
   readonly layers: readonly LayerEstimate[];
-  /** The top level's own logic: schedule and read-address multiplexers. */
-  readonly top: Cost & { readonly parts: readonly Part[] };
+  /**
+   * The top-level row: the top level's own logic (schedule, read-address multiplexers) counted structurally,
+   * plus the composition correction, a fitted figure for what synthesis of the whole model adds to or saves
+   * on the sum of its layers (logic optimised across layer boundaries). `lut`/`ff` are their sum.
+   */
+  readonly top: Cost & { readonly own: Cost; readonly composition: Cost; readonly parts: readonly Part[] };
   readonly total: Cost & { cycles: number };
   readonly latencyUs: number;
   /** Usable amount of each resource (device × budget). */
@@ -147,7 +151,9 @@ export function estimateDesign(design: ResolvedDesign, calibration: Calibration 
     total.dsp += l.dsp;
   }
   topParts(design, scratch);
-  const top = new TopResult(design, calibrated(scratch, 'top', calibration, table));
+  // The structural count of the top level's own logic, read before `calibrated` scales and clears the sums.
+  const own = rawCost(scratch);
+  const top = new TopResult(design, calibrated(scratch, 'top', calibration, table), own);
   total.lut += top.lut;
   total.ff += top.ff;
   total.lutram += top.lutram;
@@ -172,19 +178,39 @@ export function estimateDesign(design: ResolvedDesign, calibration: Calibration 
   };
 }
 
+/** Unscaled totals of a sink's sums (LUT, FF, LUTRAM, BRAM18, DSP over every group). */
+function rawCost(sums: GroupSums): Cost {
+  const c: Cost = { lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0 };
+  const v = sums.values;
+  for (let g = 0; g < PART_GROUPS.length; g++) {
+    c.lut += v[g * 5]!;
+    c.ff += v[g * 5 + 1]!;
+    c.lutram += v[g * 5 + 2]!;
+    c.bram18 += v[g * 5 + 3]!;
+    c.dsp += v[g * 5 + 4]!;
+  }
+  c.lut = Math.round(c.lut);
+  c.ff = Math.round(c.ff);
+  return c;
+}
+
 class TopResult implements Cost {
   readonly lut: number;
   readonly ff: number;
   readonly lutram: number;
   readonly bram18: number;
   readonly dsp: number;
+  readonly own: Cost;
+  readonly composition: Cost;
   private readonly design: ResolvedDesign;
-  constructor(design: ResolvedDesign, c: Cost) {
+  constructor(design: ResolvedDesign, c: Cost, own: Cost) {
     this.lut = c.lut;
     this.ff = c.ff;
     this.lutram = c.lutram;
     this.bram18 = c.bram18;
     this.dsp = c.dsp;
+    this.own = own;
+    this.composition = { lut: c.lut - own.lut, ff: c.ff - own.ff, lutram: c.lutram - own.lutram, bram18: c.bram18 - own.bram18, dsp: c.dsp - own.dsp };
     this.design = design;
   }
   /** The top level's blocks with their raw costs; built when read. */
@@ -194,7 +220,7 @@ class TopResult implements Cost {
     return list.parts;
   }
   toJSON() {
-    return { lut: this.lut, ff: this.ff, lutram: this.lutram, bram18: this.bram18, dsp: this.dsp };
+    return { lut: this.lut, ff: this.ff, lutram: this.lutram, bram18: this.bram18, dsp: this.dsp, own: this.own, composition: this.composition };
   }
 }
 

@@ -59,6 +59,19 @@ describe('estimator v0', () => {
     }
   });
 
+  it('splits the top-level row into its own logic (structural) and the fitted composition correction', () => {
+    const e = estimate({ device: 'xc7s15' });
+    for (const r of RESOURCES) {
+      expect(e.top.own[r] + e.top.composition[r], r).toBe(e.top[r]);
+      expect(e.top.own[r], r).toBe(Math.round(e.top.parts.reduce((n, p) => n + p.cost[r], 0)));
+    }
+    // the default calibration scales the top level's LUTs: the correction is there, and named
+    expect(e.top.composition.lut).toBeGreaterThan(0);
+    // with factors of 1 there is nothing to correct
+    const raw = estimateDesign(resolveDesign({ model, device: 'xc7s15' }), { id: 'raw', source: 'test', lut: {}, ff: {} });
+    for (const r of RESOURCES) expect(raw.top.composition[r], r).toBe(0);
+  });
+
   it('fits the default model on the XC7S15 and says so', () => {
     const e = estimate({ device: 'xc7s15' });
     expect(e.fits).toBe(true);
