@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeArtifacts } from '../../src/build/write.js';
-import { emitHardware } from '../../src/emitters/vhdl/index.js';
+import { emitHardware, type TestbenchEntry } from '../../src/emitters/vhdl/index.js';
 import { estimateDesign, PART_GROUPS, type Part, type PartGroup } from '../../src/estimator/index.js';
 import { resolveDesign, type ResolvedDesign } from '../../src/ir/index.js';
 import { quantizeModel } from '../../src/reference/index.js';
@@ -27,6 +27,9 @@ export function groupTotals(parts: readonly Part[]): GroupTotals {
 
 export interface ModelSynthesis {
   name: string;
+  /** Where the build's files (VHDL, testbenches, vectors) and the synthesis runs are. */
+  outDir: string;
+  testbenches: TestbenchEntry[];
   design: ResolvedDesign;
   units: SynthUnit[];
   seconds: number;
@@ -49,7 +52,7 @@ export async function synthesizeModel(name: string, config: KilnConfig, opts: { 
   });
   const bad = units.filter((u) => u.status !== 'ok');
   if (bad.length > 0) throw new Error(`${name}: synthesis failed for ${bad.map((u) => `${u.unit} (${u.message})`).join(', ')}`);
-  return { name, design, units, seconds: (Date.now() - start) / 1000 };
+  return { name, outDir, testbenches, design, units, seconds: (Date.now() - start) / 1000 };
 }
 
 export { estimateDesign };
