@@ -8,7 +8,7 @@
  *   npm run bench:holdout -- --seed S --count N [--simulate K] [--state DIR]
  *
  * A committed hold-out is scored once: commit its seed before any refit, and never fit to it. The run refuses to
- * replace bench/results/holdout.json of another seed unless given --replace. --state DIR keeps each model's
+ * replace a committed result (holdout.json in the results folder) of another seed unless given --replace. --state DIR keeps each model's
  * result, so a run of hours can stop and go on.
  */
 import { execSync } from 'node:child_process';
@@ -138,7 +138,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!values['no-write'] && existsSync(committed) && !values.replace) {
     const old = JSON.parse(readFileSync(committed, 'utf8')) as { seed: number };
     if (old.seed !== seed) {
-      console.error(`bench/results/holdout.json holds seed ${old.seed}: a hold-out is scored once. Pass --replace to score a new seed (after committing the old result), or --no-write.`);
+      console.error(`the committed hold-out (${committed}) holds seed ${old.seed}: a hold-out is scored once. Pass --replace to score a new seed (after committing the old result), or --no-write.`);
       process.exit(2);
     }
   }
@@ -168,6 +168,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!values['no-write']) {
     writeFileSync(committed, JSON.stringify(out, null, 1) + '\n');
     writeFileSync(join(RESULTS, 'holdout.md'), md);
-    console.log('wrote bench/results/holdout.md and holdout.json');
+    console.log(`wrote holdout.md and holdout.json in ${RESULTS}`);
   }
 }
