@@ -255,7 +255,7 @@ function wrapper(netlist: string, modules: readonly string[]): string {
   return `module ch_top (${names.join(', ')});\n${decls.join('\n')}\n${insts.join('\n')}\nendmodule\n`;
 }
 
-async function synthesizeBatch(points: readonly Point[], dir: string): Promise<Measured[]> {
+export async function synthesizeBatch(points: readonly Point[], dir: string): Promise<Measured[]> {
   mkdirSync(dir, { recursive: true });
   const files = [join(dir, `${ARITH_PACKAGE_NAME}.vhd`)];
   writeFileSync(files[0]!, emitArithPackage());
@@ -320,7 +320,7 @@ function batches(points: readonly Point[], budget: number): Point[][] {
 export interface Data {
   schema: 'kiln-characterization';
   /** The run that measured each family. */
-  runs: Record<string, { date: string; machine: string; tools: Record<string, string | undefined>; quick: boolean; points: number; seconds: number }>;
+  runs: Record<string, { date: string; machine: string; tools: Record<string, string | undefined>; quick: boolean; points: number; seconds: number; note?: string }>;
   points: { point: Point; synthesized?: SynthCounts; error?: string }[];
 }
 
@@ -336,7 +336,7 @@ function report(data: Data): string {
     const fr = rows.filter((r) => r.point.family === family);
     const ok = fr.filter((r) => r.synthesized);
     const count = (k: (typeof EXACT)[number] | 'lut') => `${ok.filter((r) => exact(r, k)).length} / ${ok.length}`;
-    lines.push(`| ${family} | ${run.date.slice(0, 16).replace('T', ' ')} UTC, ${run.seconds} s on ${run.machine} | ${run.tools.ghdl?.split(' (')[0] ?? '?'}; ${run.tools.yosys?.split(' (')[0] ?? '?'} | ${fr.length} | ${fr.length - ok.length} | ${count('bram18')} | ${count('dsp')} | ${count('lutram')} | ${count('lut')} |`);
+    lines.push(`| ${family}${run.note ? ` (${run.note})` : ''} | ${run.date.slice(0, 16).replace('T', ' ')} UTC, ${run.seconds} s on ${run.machine} | ${run.tools.ghdl?.split(' (')[0] ?? '?'}; ${run.tools.yosys?.split(' (')[0] ?? '?'} | ${fr.length} | ${fr.length - ok.length} | ${count('bram18')} | ${count('dsp')} | ${count('lutram')} | ${count('lut')} |`);
   }
   const wrong = rows.flatMap((r) => (r.synthesized ? EXACT.filter((k) => !exact(r, k)).map((k) => `| ${pointName(r.point)} | ${k} | ${r.rule[k]} | ${r.synthesized![k]} |`) : []));
   lines.push('', `## Counts that differ from the rules: ${wrong.length}`, '');

@@ -26,6 +26,26 @@ export function bram18Count(depth: number, width: number): number {
   return best;
 }
 
+/** Bits of one RAMB18E1, parity included (a ROM uses them all). */
+const BRAM18_BITS = 18 * 1024;
+
+/**
+ * RAMB18E1 of a read-only memory (a parameter ROM) in BRAM: yosys packs several narrow words into each wide
+ * row and selects among them on the read side, so a ROM takes its bits over 18 Kbit (a RAMB36E1 counting as
+ * two), at most what the shape rule gives and at least one block per 36 bits of width. Measured on ROMs 1,536
+ * to 4,608 deep and 3 to 12 wide (bench/results/characterize.md, family `rom`); a 2,304 × 6 ROM is one block,
+ * where the best single aspect ratio needs two.
+ */
+export function romBram18Count(depth: number, width: number): number {
+  if (depth <= 0 || width <= 0) return 0;
+  return Math.min(bram18Count(depth, width), Math.max(Math.ceil((depth * width) / BRAM18_BITS), Math.ceil(width / 36)));
+}
+
+/** RAMB18E1 of a memory placed in BRAM: buffers (written while the layer runs) by shape, ROMs packed. */
+export function memoryBram18Count(role: 'buffer' | 'weights' | 'bias' | 'table', depth: number, width: number): number {
+  return role === 'buffer' ? bram18Count(depth, width) : romBram18Count(depth, width);
+}
+
 /**
  * LUTs of a LUTRAM memory with one write and one read port (simple dual port, as the layer buffers are).
  * Depth ≤ 32: RAM32M, 32 × 6 bits per 4 LUTs. Depth ≤ 64: RAM64M, 64 × 3 bits per 4 LUTs. Deeper: banks of

@@ -3,7 +3,7 @@
  * yosys `synth_xilinx` (and Vivado) build for that block on a 7-series part; the constants are documented in
  * docs/estimator.md and are the ones a calibration against synthesis will refit.
  */
-import { addressBits, bram18Count, dspCount, DSP_MIN_PRODUCT_BITS, lutramMemoryLuts, lutramReadMuxLuts } from './mapping.js';
+import { addressBits, dspCount, memoryBram18Count, DSP_MIN_PRODUCT_BITS, lutramMemoryLuts, lutramReadMuxLuts } from './mapping.js';
 import type { MemoryNode, MultiplierNode } from '../ir/types.js';
 
 export interface Cost {
@@ -133,7 +133,7 @@ export function memory(s: Sink, name: string, mem: Pick<MemoryNode, 'role' | 'de
   const { depth, width, storage } = mem;
   const label = s.named ? `${name} ${depth}×${width} (${storage})` : '';
   if (storage === 'bram') {
-    s.add(GROUP.memory, label, 0, 0, 0, bram18Count(depth, width), 0);
+    s.add(GROUP.memory, label, 0, 0, 0, memoryBram18Count(mem.role, depth, width), 0);
   } else if (storage === 'registers') {
     s.add(GROUP.regfile, label, Math.ceil(depth / 2) + muxLuts(depth, width), depth * width + width, 0, 0, 0);
   } else if (storage === 'lutram' && mem.role === 'buffer') {

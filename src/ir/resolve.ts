@@ -4,7 +4,7 @@
  * their three levels, derives widths, and places every 'auto' memory and multiplier within the budget.
  */
 import { DEVICE_IDS, findDevice, type Device } from '../devices/index.js';
-import { bram18Count, dspCount, DSP_MIN_PRODUCT_BITS } from '../devices/mapping.js';
+import { dspCount, DSP_MIN_PRODUCT_BITS, memoryBram18Count } from '../devices/mapping.js';
 import {
   BUFFER_STORAGES,
   CONFIG_KEYS,
@@ -390,11 +390,11 @@ function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, num
       slots.push(slot);
     });
   }
-  let bramLeft = limits.bram18 - slots.filter((s) => s.mem.requested === 'bram').reduce((n, s) => n + bram18Count(s.mem.depth, s.mem.width), 0);
+  let bramLeft = limits.bram18 - slots.filter((s) => s.mem.requested === 'bram').reduce((n, s) => n + memoryBram18Count(s.mem.role, s.mem.depth, s.mem.width), 0);
   const autos = slots.filter((s) => s.mem.requested === 'auto').sort((a, b) => b.mem.depth * b.mem.width - a.mem.depth * a.mem.width || a.node.index - b.node.index);
   for (const s of autos) {
     const bits = s.mem.depth * s.mem.width;
-    const blocks = bram18Count(s.mem.depth, s.mem.width);
+    const blocks = memoryBram18Count(s.mem.role, s.mem.depth, s.mem.width);
     const isBuffer = s.mem.role === 'buffer';
     if (bits >= AUTO_BRAM_MIN_BITS && blocks <= bramLeft) {
       bramLeft -= blocks;
