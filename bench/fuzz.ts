@@ -173,6 +173,21 @@ function duration(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+// Every case is generated once before any runs: a fuzzer bug that cannot generate a case should stop the run
+// now, not show up as a failing case hours into it.
+const ungenerated: string[] = [];
+for (let i = 0; i < count; i++) {
+  if (alreadyDone.has(i)) continue;
+  try {
+    caseAt(seed, i);
+  } catch (err) {
+    ungenerated.push(`case ${i}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
+  }
+}
+if (ungenerated.length > 0) {
+  console.error(`the generators cannot make ${ungenerated.length} of the ${count} cases (a fuzzer bug):\n  ${ungenerated.slice(0, 10).join('\n  ')}`);
+  process.exit(2);
+}
 saveState(0, []);
 await runCases(count, (i) => caseAt(seed, i), options, (r) => {
   collector.add(r);

@@ -947,7 +947,8 @@ function npy(descr: string, shape: readonly number[], values: ArrayLike<number>,
   head[7] = 0;
   if (v2) head.writeUInt32LE(header.length, 8);
   else head.writeUInt16LE(header.length, 8);
-  const size = descr.endsWith('8') ? 8 : 4;
+  // Item sizes as the dtype says (a dtype kiln refuses, such as complex '<c16', still gets a well-formed body).
+  const size = descr === '<f4' || descr === '<i4' ? 4 : /16$/.test(descr) ? 16 : 8;
   const data = Buffer.alloc(values.length * size);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -955,7 +956,7 @@ function npy(descr: string, shape: readonly number[], values: ArrayLike<number>,
     else if (descr === '>f8') data.writeDoubleBE(v, i * 8);
     else if (descr === '<f4') data.writeFloatLE(v, i * 4);
     else if (descr === '<i4') data.writeInt32LE(Math.round(v), i * 4);
-    else data.writeDoubleLE(v, i * 8);
+    else data.writeDoubleLE(v, i * size);
   }
   const all = Buffer.concat([head, Buffer.from(header, 'latin1'), data]);
   return o.truncate !== undefined ? all.subarray(0, Math.max(0, all.length - o.truncate)) : all;
