@@ -22,7 +22,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addressBits } from '../src/devices/mapping.js';
-import { GroupSums, memory, multiplier, PART_GROUPS, type Cost } from '../src/devices/primitives.js';
+import { GroupSums, memory, multiplier, type Cost } from '../src/devices/primitives.js';
+import { rawCost } from '../src/estimator/index.js';
 import type { MemoryNode, MultiplierNode } from '../src/ir/types.js';
 import { emitArithPackage, ARITH_PACKAGE_NAME } from '../src/engines/_shared/arith-package.js';
 import { addressAdders, addressExpr, constantProductLuts, multiplyStatement, OUTPUT_BUFFER_PROCESS, outputBufferSignals } from '../src/engines/_shared/blocks.js';
@@ -97,15 +98,7 @@ export function ruleCount(p: Point): Cost {
   } else {
     addressAdders(sums, '', 1, constantProductLuts(p.coefficient, p.range), false, p.range * p.coefficient);
   }
-  const c: Cost = { lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0 };
-  for (let g = 0; g < PART_GROUPS.length; g++) {
-    c.lut += sums.values[g * 5]!;
-    c.ff += sums.values[g * 5 + 1]!;
-    c.lutram += sums.values[g * 5 + 2]!;
-    c.bram18 += sums.values[g * 5 + 3]!;
-    c.dsp += sums.values[g * 5 + 4]!;
-  }
-  return c;
+  return rawCost(sums);
 }
 
 // ───────────────────────────── VHDL of a point ─────────────────────────────

@@ -6,7 +6,7 @@
  * deliberate change to the structural model.
  */
 import { graph, transformer, type KilnConfig } from '../../src/index.js';
-import { estimateDesign, type Calibration } from '../../src/estimator/index.js';
+import { estimateDesign, type Calibration, type Cost } from '../../src/estimator/index.js';
 import { resolveDesign } from '../../src/ir/index.js';
 
 export const GOLDEN_FILE = 'test/estimator/golden.json';
@@ -28,15 +28,7 @@ export const GOLDEN_MODELS: Record<string, KilnConfig> = {
   },
 };
 
-export interface GoldenLayer {
-  path: string;
-  lut: number;
-  ff: number;
-  lutram: number;
-  bram18: number;
-  dsp: number;
-  cycles: number;
-}
+export type GoldenLayer = Cost & { path: string; cycles: number };
 
 export function goldenEstimates(calibration?: Calibration): Record<string, { layers: GoldenLayer[]; top: Omit<GoldenLayer, 'path' | 'cycles'>; total: Omit<GoldenLayer, 'path'> }> {
   return Object.fromEntries(

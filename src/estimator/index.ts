@@ -179,7 +179,7 @@ export function estimateDesign(design: ResolvedDesign, calibration: Calibration 
 }
 
 /** Unscaled totals of a sink's sums (LUT, FF, LUTRAM, BRAM18, DSP over every group). */
-function rawCost(sums: GroupSums): Cost {
+export function rawCost(sums: GroupSums): Cost {
   const c: Cost = { lut: 0, ff: 0, lutram: 0, bram18: 0, dsp: 0 };
   const v = sums.values;
   for (let g = 0; g < PART_GROUPS.length; g++) {
