@@ -203,6 +203,17 @@ export async function evaluateProject(options: ProjectOptions = {}): Promise<Eva
   });
 }
 
+export interface InputsResult extends Omit<ProjectResult, 'artifacts' | 'testbenches' | 'report'> {
+  inputs: ModelInputs;
+}
+
+/** Loads and validates the config and reads its weights and data (`kiln search`); quantizes nothing, writes nothing. */
+export async function loadProjectInputs(options: ProjectOptions = {}): Promise<InputsResult> {
+  const { loaded, design, estimate, outDir } = await prepare(options);
+  const cwd = resolve(options.cwd ?? process.cwd());
+  return located(loaded, () => ({ loaded, design, estimate, outDir, inputs: loadInputs(design, dirname(loaded.filepath), cwd) }));
+}
+
 /** Loads, validates, estimates and renders everything; writes nothing. Throws KilnError (with source locations) on bad input. */
 export async function compileProject(options: ProjectOptions = {}): Promise<ProjectResult> {
   const prepared = await prepare(options);

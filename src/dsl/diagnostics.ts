@@ -29,6 +29,8 @@ export type DiagnosticCode =
   | 'KILN_E_USAGE'
   | 'KILN_E_IO'
   | 'KILN_E_WEIGHTS'
+  /** kiln search --write cannot edit the config in place (a computed part), or the edit would not reproduce the point. */
+  | 'KILN_E_SEARCH_WRITE'
   | 'KILN_W_NOT_BUILDABLE'
   | 'KILN_W_UNUSED_TENSOR'
   /** A bug in kiln (the one code that asks to be reported). */

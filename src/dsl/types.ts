@@ -108,7 +108,7 @@ export interface KilnConfig<P extends string = string> {
 
 /** What a config function receives (`defineConfig((env) => ({...}))`). */
 export interface ConfigEnv {
-  command: 'build' | 'estimate' | 'sim' | 'synth' | 'watch';
+  command: 'build' | 'estimate' | 'search' | 'sim' | 'synth' | 'watch';
   mode: string;
 }
 

@@ -94,6 +94,49 @@ export function resolveDesign(config: unknown): ResolvedDesign {
   });
 }
 
+/** Settings with every choice made: what a search candidate gives each layer. */
+export type ExplicitSettings = {
+  readonly weightBits: number;
+  readonly outputBits: number;
+  readonly buffer: Exclude<LayerSettings['buffer'], 'auto' | undefined>;
+  readonly weightStorage: Exclude<LayerSettings['weightStorage'], 'auto' | undefined>;
+  readonly multiplier: Exclude<LayerSettings['multiplier'], 'auto' | undefined>;
+};
+
+export interface LayerVariants {
+  /** The config as resolveDesign resolves it. */
+  readonly design: ResolvedDesign;
+  /**
+   * Layer `index` as resolveDesign would build it under explicit settings (settings its kind does not take are
+   * ignored), its producers' outputs `inputBits` wide: one layer, not the design (kiln search rebuilds only
+   * what a candidate changes). With no 'auto' there is nothing to place, so the node is final.
+   */
+  layer(index: number, settings: ExplicitSettings, inputBits: readonly number[]): LayerNode;
+}
+
+/** resolveDesign, keeping what rebuilding a single layer needs. Throws KilnError like resolveDesign. */
+export function layerVariants(config: unknown): LayerVariants {
+  const design = resolveDesign(config);
+  const spec = rebuildSpec((config as KilnConfig).model.describe());
+  return {
+    design,
+    layer(index, settings, inputBits) {
+      const s = spec.layers[index]!;
+      const base = design.layers[index]!;
+      const byPath = new Map<string, LayerNode>();
+      s.inputs.forEach((from, k) => {
+        const p = design.layers.find((l) => l.path === from)!;
+        byPath.set(from, { ...p, output: { ...p.output, bits: inputBits[k]! } });
+      });
+      const own = Object.fromEntries(Object.entries(settings).filter(([k]) => (KINDS[s.kind].rules.settings as readonly string[]).includes(k)));
+      const node = buildNode(s, index, { defaults: {}, kinds: {}, layers: { [s.path]: own } }, byPath);
+      node.consumers = base.consumers;
+      singleEntryAsRegister(node);
+      return deepFreeze(node);
+    },
+  };
+}
+
 // ───────────────────────────── top-level checks ─────────────────────────────
 
 function checkTopLevel(config: unknown, diags: Diagnostic[]): (Partial<KilnConfig> & Record<string, unknown>) | undefined {
@@ -406,13 +449,7 @@ function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, num
     }
   }
 
-  // A single entry is a register whatever was asked: synthesis turns a 1-deep memory into flip-flops, so a
-  // 'bram' or 'lutram' request cannot be honoured (and would otherwise be counted as a block).
-  for (const s of slots) {
-    if (s.mem.depth === 1 && s.mem.storage !== (s.mem.role === 'buffer' ? 'registers' : 'logic')) {
-      s.set({ ...s.mem, storage: s.mem.role === 'buffer' ? 'registers' : 'logic', reason: 'one entry: synthesized as a register' });
-    }
-  }
+  for (const node of nodes) singleEntryAsRegister(node);
 
   const withMult = nodes.filter((n) => n.multiplier);
   let dspLeft = limits.dsp - withMult.filter((n) => n.multiplier!.requested === 'dsp').reduce((k, n) => k + dspCount(n.multiplier!.aBits, n.multiplier!.bBits), 0);
@@ -431,6 +468,19 @@ function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, num
       n.multiplier = { ...m, mapping: 'lut', reason: 'auto: no DSP48E1 left in the budget' };
     }
   }
+}
+
+/**
+ * A single entry is a register whatever was asked: synthesis turns a 1-deep memory into flip-flops, so a 'bram'
+ * or 'lutram' request cannot be honoured (and would otherwise be counted as a block).
+ */
+function singleEntryAsRegister(node: Mutable<LayerNode>): void {
+  const fix = (m: MemoryNode): MemoryNode => {
+    const storage = m.role === 'buffer' ? 'registers' : 'logic';
+    return m.depth === 1 && m.storage !== storage ? { ...m, storage, reason: 'one entry: synthesized as a register' } : m;
+  };
+  if (node.buffer) node.buffer = fix(node.buffer);
+  if (node.memories.some((m) => m.depth === 1)) node.memories = node.memories.map(fix);
 }
 
 // ───────────────────────────── utilities ─────────────────────────────
