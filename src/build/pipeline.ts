@@ -37,6 +37,8 @@ import { KILN_DIR, MANIFEST_FILE, readManifest, removeManifest, writeManifest, t
 import { readQuantizeCache, writeQuantizeCache } from './calibration-store.js';
 import { planReports, planUnits, type UnitKind, type UnitPlan } from './units.js';
 import { loadInputs, type ModelInputs } from './inputs.js';
+import { overBudgetAdvice, type OverBudgetAdvice } from '../search/advice.js';
+import type { KilnConfig } from '../dsl/index.js';
 
 export interface ProjectOptions {
   configPath?: string;
@@ -139,6 +141,18 @@ interface Prepared {
   resolveMs: number;
 }
 
+/** What an over-budget design is told (why, what would fit); never a reason for the build itself to fail. */
+function adviceFor(loaded: LoadedConfig, design: ResolvedDesign, estimate: Estimate): OverBudgetAdvice | undefined {
+  try {
+    return overBudgetAdvice(loaded.config as KilnConfig, design, estimate);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The advice a report carries, for the reports created again from it. */
+const advised = (r: Report): { advice?: OverBudgetAdvice } => (r.overBudget ? { advice: r.overBudget } : {});
+
 /** Re-throws a stage's KilnError with source locations in the config. */
 function located<T>(loaded: LoadedConfig, fn: () => T): T {
   try {
@@ -163,7 +177,8 @@ async function prepare(options: ProjectOptions): Promise<Prepared> {
   const design = located(loaded, () => resolveDesign(loaded.config));
   const outDir = options.outDir !== undefined ? resolve(cwd, options.outDir) : resolve(dirname(loaded.filepath), 'build');
   const estimate = estimateDesign(design);
-  const report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: relative(dirname(outDir), loaded.filepath) || loaded.filepath });
+  const advice = estimate.fits ? undefined : adviceFor(loaded, design, estimate);
+  const report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: relative(dirname(outDir), loaded.filepath) || loaded.filepath, ...(advice ? { advice } : {}) });
   return { loaded, design, estimate, report, outDir, loadMs: t1 - t0, resolveMs: performance.now() - t1 };
 }
 
@@ -198,7 +213,7 @@ export async function evaluateProject(options: ProjectOptions = {}): Promise<Eva
   return located(loaded, () => {
     const inputs = loadInputs(design, dirname(loaded.filepath), cwd);
     const quantized = quantizeWithStats(design, createQuantizeCache(), inputs.sources);
-    const report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: prepared.report.config, inputs: reportInputs(design, inputs, quantized) });
+    const report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: prepared.report.config, inputs: reportInputs(design, inputs, quantized), ...advised(prepared.report) });
     return { loaded, design, estimate, report, outDir, artifacts: new Map(), quantized: quantized.model, testbenches: [], inputs };
   });
 }
@@ -228,7 +243,7 @@ export async function compileProject(options: ProjectOptions = {}): Promise<Proj
     const inputs = loadInputs(design, dirname(loaded.filepath), cwd);
     const quantized = quantizeWithStats(design, createQuantizeCache(), inputs.sources);
     const model = quantized.model;
-    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: reportInputs(design, inputs, quantized) });
+    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: reportInputs(design, inputs, quantized), ...advised(report) });
     const testbenches = testbenchEntries(design, cyclesFrom(estimate), model.testInputs.length);
     const plans = planUnits({ design, estimate, model, report, generator: generatorRevision(), testbenches });
     const artifacts = new Map<string, string>();
@@ -345,7 +360,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   // Scored once per build (the reports are created again below when synthesis figures are added).
   const evalCache = options.cache?.evaluation ?? createEvaluationCache();
   const measured = inputs && quantized ? reportInputs(design, inputs, quantized, evalCache) : undefined;
-  if (measured) report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: measured });
+  if (measured) report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, inputs: measured, ...advised(report) });
   const refCache = options.cache?.reference ?? (model?.testInputs ?? []).map(() => createReferenceCache());
   const quantizeMs = performance.now() - t;
 
@@ -356,7 +371,7 @@ export async function buildProject(options: ProjectOptions = {}): Promise<BuildR
   // Where `kiln synth` measured a unit whose key is still the same, the reports show both figures.
   const synthesized = currentSynthesis(readSynthReport(readTextIfExists(join(outDir, SYNTH_REPORT))), plans, design.name);
   if (synthesized.size > 0) {
-    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized, ...(measured ? { inputs: measured } : {}) });
+    report = createReport(design, estimate, { kilnVersion: KILN_VERSION, config: report.config, synthesized, ...(measured ? { inputs: measured } : {}), ...advised(report) });
     plans = plansOf(report);
   }
   const planMs = performance.now() - t;

@@ -4,6 +4,8 @@
  */
 import { RESOURCES, type ResourceName } from '../dsl/index.js';
 import type { Estimate } from '../estimator/index.js';
+import { describeErrorBands, estimatorErrorBands, type ErrorBands } from '../estimator/error-bands.js';
+import { renderAdvice, type OverBudgetAdvice } from '../search/advice.js';
 import type { Evaluation } from '../reference/index.js';
 import { buildProblems } from '../ir/capability.js';
 import { formatCount } from '../util/format.js';
@@ -49,6 +51,8 @@ export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   kiln: string;
   estimator: string;
+  /** The estimator's measured error on its latest committed hold-out run; absent before the first. */
+  estimatorError?: ErrorBands;
   /** Config file, relative to the report's directory's parent (the project), or absolute. */
   config: string;
   model: string;
@@ -75,6 +79,8 @@ export interface Report {
   utilization: Record<ResourceName, number>;
   fits: boolean;
   over: ResourceName[];
+  /** Only over budget: why, the layers that cost the most, and what would fit (src/search/advice.ts). */
+  overBudget?: OverBudgetAdvice;
   /** The whole model as synthesized by `kiln synth`, when its VHDL is unchanged since. */
   synthesizedTotal?: Record<ResourceName, number>;
 }
@@ -108,7 +114,7 @@ export interface ReportInputs {
 export function createReport(
   design: ResolvedDesign,
   estimate: Estimate,
-  meta: { kilnVersion: string; config: string; synthesized?: ReadonlyMap<string, Record<ResourceName, number>>; inputs?: ReportInputs },
+  meta: { kilnVersion: string; config: string; synthesized?: ReadonlyMap<string, Record<ResourceName, number>>; inputs?: ReportInputs; advice?: OverBudgetAdvice },
 ): Report {
   const mem = (m: MemoryNode): ReportMemory => ({
     role: m.role,
@@ -160,6 +166,7 @@ export function createReport(
     schemaVersion: REPORT_SCHEMA_VERSION,
     kiln: meta.kilnVersion,
     estimator: estimate.estimator,
+    ...(estimatorErrorBands() ? { estimatorError: estimatorErrorBands()! } : {}),
     config: meta.config,
     model: design.name,
     device: { id: d.id, part: d.part, source: d.source, lut: d.lut, ff: d.ff, lutram: d.lutram, bram18: d.bram18, dsp: d.dsp },
@@ -179,6 +186,7 @@ export function createReport(
     utilization: Object.fromEntries(RESOURCES.map((r) => [r, round(estimate.utilization[r], 4)])) as Record<ResourceName, number>,
     fits: estimate.fits,
     over: [...estimate.over],
+    ...(meta.advice && !estimate.fits ? { overBudget: meta.advice } : {}),
     ...(synthesizedTotal ? { synthesizedTotal: pickResources(synthesizedTotal) } : {}),
   };
 }
@@ -287,8 +295,11 @@ export function renderReportMarkdown(report: Report): string {
     ...footer.map((f) => line(bold(f))),
     '',
     ...notBuildableNotes(report).flatMap((n) => [n, '']),
+    ...(report.overBudget ? [...renderAdvice(report.overBudget), ''] : []),
     ...(report.accuracy ? [renderAccuracy(report, true)] : []),
     `Estimator ${report.estimator} (analytic, before synthesis)${report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? '; figures in parentheses: yosys synthesis of the same VHDL (kiln synth)' : ''}; weights: ${report.weights.source === 'file' ? `trained, ${report.weights.file}` : `synthetic, seed ${report.weights.seed}`}. Budget: ${RESOURCES.map((r) => `${r} ${report.budget[r]}`).join(', ')}. Device figures: ${report.device.source}.`,
+    '',
+    describeErrorBands(report.estimatorError) + '.',
     '',
   ].join('\n');
 }
@@ -300,7 +311,7 @@ export function renderConsoleTable(report: Report): string {
   const fmtRow = (r: readonly string[]) => r.map((cell, i) => (NUMERIC.has(COLUMNS[i]!) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const note = report.layers.some((l) => l.synthesized) || report.synthesizedTotal ? ['(figures in parentheses: yosys synthesis of the same VHDL, from kiln synth)'] : [];
-  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), ...note, ...notBuildableNotes(report), '', summaryLine(report), ...(report.accuracy ? ['', renderAccuracy(report).trimEnd()] : []), ''].join('\n');
+  return [fmtRow(COLUMNS), rule, ...rows.map(fmtRow), rule, ...footer.map(fmtRow), ...note, ...notBuildableNotes(report), '', summaryLine(report), ...(report.overBudget ? renderAdvice(report.overBudget) : []), describeErrorBands(report.estimatorError), ...(report.accuracy ? ['', renderAccuracy(report).trimEnd()] : []), ''].join('\n');
 }
 
 function pickResources(c: Record<ResourceName, number>): Record<ResourceName, number> {

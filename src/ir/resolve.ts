@@ -411,6 +411,10 @@ function buildNode<K extends LayerKind>(s: SpecOf<K>, index: number, lv: Levels,
 
 /** Memories smaller than this stay out of BRAM even when blocks are free: a RAMB18 holds 18 Kb. */
 export const AUTO_BRAM_MIN_BITS = 2048;
+/** Why 'auto' left a memory out of BRAM, or a multiplier off the DSPs, because the budget had none left. */
+export const NO_BRAM_LEFT = 'no BRAM18 left in the budget';
+export const NO_DSP_LEFT = 'no DSP48E1 left in the budget';
+
 /** Buffers this shallow go to registers under 'auto' (a LUTRAM bank would be mostly empty). */
 export const AUTO_REGISTER_MAX_DEPTH = 2;
 
@@ -443,7 +447,7 @@ function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, num
       bramLeft -= blocks;
       s.set({ ...s.mem, storage: 'bram', reason: `auto: ${bits} bits, largest first into BRAM (${blocks} BRAM18)` });
     } else {
-      const why = bits < AUTO_BRAM_MIN_BITS ? `${bits} bits is below the ${AUTO_BRAM_MIN_BITS}-bit BRAM threshold` : 'no BRAM18 left in the budget';
+      const why = bits < AUTO_BRAM_MIN_BITS ? `${bits} bits is below the ${AUTO_BRAM_MIN_BITS}-bit BRAM threshold` : NO_BRAM_LEFT;
       const storage = isBuffer ? (s.mem.depth <= AUTO_REGISTER_MAX_DEPTH ? 'registers' : 'lutram') : 'logic';
       s.set({ ...s.mem, storage, reason: `auto: ${why}` });
     }
@@ -465,7 +469,7 @@ function placeAuto(nodes: Mutable<LayerNode>[], limits: Record<ResourceName, num
       dspLeft -= slices;
       n.multiplier = { ...m, mapping: 'dsp', reason: `auto: widest first onto DSP48E1 (${slices})` };
     } else {
-      n.multiplier = { ...m, mapping: 'lut', reason: 'auto: no DSP48E1 left in the budget' };
+      n.multiplier = { ...m, mapping: 'lut', reason: `auto: ${NO_DSP_LEFT}` };
     }
   }
 }

@@ -17,6 +17,7 @@ import { createRng, type Rng } from '../util/rng.js';
 import type { AccuracyModel, CandidateAccuracy } from './accuracy.js';
 import { crowding, nondominated, nondominatedSort } from './pareto.js';
 import type { CandidateCost, ResourceModel } from './resources.js';
+import { placeWithinBudget } from './placement.js';
 import { baseCandidate, candidateKey, uniformPrecision, type Candidate, type SearchSpace } from './space.js';
 
 export const OBJECTIVES = ['rmse', 'lut', 'ff', 'lutram', 'bram18', 'dsp', 'cycles'] as const;
@@ -161,55 +162,9 @@ export class Search {
     return k;
   }
 
-  /**
-   * Storage and mapping for the candidate's widths: everything in fabric, then the memories (into BRAM) and
-   * multipliers (onto DSP) that save the most LUTs, chosen by a 0/1 knapsack per block type within the budget.
-   */
+  /** Storage and mapping for the candidate's widths within the budget (src/search/placement.ts). */
   place(c: Candidate): Candidate {
-    const space = this.space;
-    const out = Uint8Array.from(c);
-    const fabric = (g: number) => {
-      const o = space.genes[g]!.options;
-      return space.genes[g]!.setting === 'multiplier' ? o.indexOf('lut') : space.genes[g]!.setting === 'weightStorage' ? o.indexOf('logic') : o.indexOf('lutram');
-    };
-    const placeable = space.genes.flatMap((g, i) => (g.setting === 'buffer' || g.setting === 'weightStorage' || g.setting === 'multiplier' ? [i] : []));
-    for (const g of placeable) out[g] = fabric(g);
-    // Buffers: registers where cheaper in LUTs than LUTRAM.
-    const start = this.cost(out);
-    let current = start;
-    for (const g of placeable) {
-      const r = space.genes[g]!.options.indexOf('registers');
-      if (r < 0) continue;
-      const was = out[g]!;
-      out[g] = r;
-      const c2 = this.cost(out);
-      if (c2.lut < current.lut) current = c2;
-      else out[g] = was;
-    }
-    for (const [setting, block, option] of [
-      ['memory', 'bram18', 'bram'],
-      ['multiplier', 'dsp', 'dsp'],
-    ] as const) {
-      const items: { gene: number; weight: number; value: number }[] = [];
-      for (const g of placeable) {
-        const isMemory = space.genes[g]!.setting !== 'multiplier';
-        if (isMemory !== (setting === 'memory')) continue;
-        const o = space.genes[g]!.options.indexOf(option);
-        if (o < 0) continue;
-        const was = out[g]!;
-        out[g] = o;
-        const c2 = this.cost(out);
-        out[g] = was;
-        const weight = c2[block] - current[block];
-        const value = current.lut - c2.lut;
-        if (value > 0 && weight > 0) items.push({ gene: g, weight, value });
-        else if (value > 0 && weight <= 0) out[g] = o; // free
-      }
-      const capacity = space.design.limits[block] - current[block];
-      for (const i of knapsack(items, capacity)) out[items[i]!.gene] = space.genes[items[i]!.gene]!.options.indexOf(option);
-      current = this.cost(out);
-    }
-    return out;
+    return placeWithinBudget(this.space, c, (x) => this.cost(x));
   }
 
   /**
@@ -388,30 +343,4 @@ export class Search {
 
 function excess(c: CandidateCost): number {
   return c.over.reduce((s, o) => s + o.by, 0);
-}
-
-/** Indices of the items of greatest total value whose weights fit `capacity` (0/1 knapsack, integer weights). */
-export function knapsack(items: readonly { weight: number; value: number }[], capacity: number): number[] {
-  if (capacity <= 0 || items.length === 0) return [];
-  const cap = Math.floor(capacity);
-  const best = new Float64Array(cap + 1);
-  const take: Uint8Array[] = items.map(() => new Uint8Array(cap + 1));
-  items.forEach((it, i) => {
-    for (let w = cap; w >= it.weight; w--) {
-      const v = best[w - it.weight]! + it.value;
-      if (v > best[w]!) {
-        best[w] = v;
-        take[i]![w] = 1;
-      }
-    }
-  });
-  const chosen: number[] = [];
-  let w = cap;
-  for (let i = items.length - 1; i >= 0; i--) {
-    if (take[i]![w]) {
-      chosen.push(i);
-      w -= items[i]!.weight;
-    }
-  }
-  return chosen.reverse();
 }

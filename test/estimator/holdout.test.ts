@@ -3,8 +3,12 @@
  * models cover the issue's ranges (transformers and graph() models, 1 to 3 encoder layers, widths 2 to 16,
  * every storage and mapping), and the scoring counts targets as bench/holdout.ts reports them.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { score, type ModelResult } from '../../bench/holdout.js';
+import { errorBands, score, type ModelResult } from '../../bench/holdout.js';
+import { describeErrorBands, estimatorErrorBands } from '../../src/estimator/error-bands.js';
+import { ROOT } from '../helpers.js';
 import { holdoutModel, MAX_ESTIMATED_LUT } from '../../bench/lib/holdout-models.js';
 import { estimateDesign } from '../../src/estimator/index.js';
 import { resolveDesign } from '../../src/ir/index.js';
@@ -61,3 +65,46 @@ describe('hold-out scoring', () => {
     expect(score(ok.slice(1)).targets.enoughModels).toBe(false);
   });
 });
+
+describe('error bands in the reports', () => {
+  const counts = (lut: number, ff: number, dsp = 1) => ({ lut, ff, lutram: 0, bram18: 1, dsp });
+  const run = (results: ModelResult[]) => ({ seed: 99, commit: 'abc1234', machine: { date: '2026-11-30T10:00:00.000Z' }, tools: { ghdl: 'GHDL 2.0.0 (Debian)', yosys: 'Yosys 0.23 (git sha1 x)' }, summary: score(results) });
+  const results = Array.from({ length: 10 }, (_, i): ModelResult => ({
+    index: i,
+    label: `m${i}`,
+    estimate: counts(100 + i, 100),
+    synthesized: counts(100, 100),
+    layers: [
+      { unit: 'a', kind: 'linear', estimate: counts(100 + 2 * i, 50), synthesized: counts(100, 50, i === 0 ? 2 : 1) },
+      { unit: 'b', kind: 'relu', estimate: counts(10, 10), synthesized: counts(10, 10) },
+    ],
+    synthSeconds: 1,
+    refused: [],
+  }));
+
+  it('carry the run: per-layer p90 and whole-model max, exact shares, seed and date', () => {
+    const b = errorBands(run(results));
+    expect(b.source).toMatchObject({ seed: 99, models: 10, layers: 20, date: '2026-11-30', commit: 'abc1234', tools: 'GHDL 2.0.0; Yosys 0.23' });
+    expect(b.lut.modelMaxPct).toBe(9);
+    expect(b.lut.modelMedianPct).toBe(4.5);
+    expect(b.lut.layerP90Pct).toBe(quantileOf([...Array.from({ length: 10 }, (_, i) => 2 * i), ...new Array(10).fill(0)], 0.9));
+    expect(b.exactLayersPct.dsp).toBe(95);
+    expect(b.exactLayersPct.bram18).toBe(100);
+    expect(describeErrorBands(b)).toContain('LUT ±14.2% per layer (p90), ±9.0% whole model (max)');
+    expect(describeErrorBands(b)).toContain('BRAM18, DSP and LUTRAM exact on 95.0% of layer');
+  });
+
+  it('say so when no hold-out run is committed, and otherwise match the committed run', () => {
+    expect(describeErrorBands(undefined)).toMatch(/not yet measured on a hold-out/);
+    const committed = join(ROOT, 'bench', 'results', 'holdout.json');
+    if (!existsSync(committed)) expect(estimatorErrorBands()).toBeUndefined();
+    else expect(estimatorErrorBands()).toEqual(errorBands(JSON.parse(readFileSync(committed, 'utf8'))));
+  });
+});
+
+function quantileOf(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return Math.round((s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo)) * 10) / 10;
+}
