@@ -10,6 +10,8 @@
  *   npm run bench:characterize -- --quick         a small sweep (a few minutes), written nowhere
  *   npm run bench:characterize -- --report        rewrite the results page from the committed data and the
  *                                                 current rules (after a change to a rule; no synthesis)
+ *   npm run bench:characterize -- --state DIR     keep each finished batch in DIR/measured.jsonl; the same command
+ *                                                 run again goes on where an interrupted run stopped
  *
  * Each point is a small entity written with the same VHDL blocks as the layers (the output buffer of
  * src/engines/_shared/blocks.ts, the engines' ROM declaration and clocked read, the layer multiplier statement,
@@ -17,11 +19,12 @@
  * submodules of a wrapper that is not flattened, so each point's cells are counted alone.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { addressBits } from '../src/devices/mapping.js';
+import { addressBits, DSP_MIN_PRODUCT_BITS } from '../src/devices/mapping.js';
+import { solve } from './lib/fit.js';
 import { GroupSums, memory, multiplier, type Cost } from '../src/devices/primitives.js';
 import { rawCost } from '../src/estimator/index.js';
 import type { MemoryNode, MultiplierNode } from '../src/ir/types.js';
@@ -323,13 +326,15 @@ function report(data: Data): string {
   const rows = data.points.map((x) => ({ ...x, rule: ruleCount(x.point) }));
   const exact = (r: (typeof rows)[number], k: (typeof EXACT)[number] | 'lut') => r.synthesized !== undefined && r.synthesized[k] === r.rule[k];
   const lines: string[] = ['# Primitive characterization (npm run bench:characterize)', ''];
-  lines.push('Each point is one memory, multiplier or address synthesized alone with kiln\'s flow (GHDL → netlist repair → yosys synth_xilinx, storage attributes re-applied), compared with the counting rules of `src/devices/` (uncalibrated). BRAM18, DSP and LUTRAM are counts the estimator takes as exact; LUT is modelled and calibrated, shown here for reference. The data: `bench/characterization/data.json`.', '');
-  lines.push('| Family | Run | Tools | Points | Errors | BRAM18 exact | DSP exact | LUTRAM exact | LUT exact |', '|---|---|---|---:|---:|---:|---:|---:|---:|');
+  lines.push('Each point is one memory, multiplier or address synthesized alone with kiln\'s flow (GHDL → netlist repair → yosys synth_xilinx, storage attributes re-applied), compared with the counting rules of `src/devices/` (uncalibrated). BRAM18, DSP and LUTRAM are counts the estimator takes as exact; LUT is modelled (multipliers in LUTs from the table derived from this sweep) and calibrated per layer kind; the LUT columns compare the uncalibrated rule. The data: `bench/characterization/data.json`.', '');
+  lines.push('| Family | Run | Tools | Points | Errors | BRAM18 exact | DSP exact | LUTRAM exact | LUT exact | LUT error median / max |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const [family, run] of Object.entries(data.runs)) {
     const fr = rows.filter((r) => r.point.family === family);
     const ok = fr.filter((r) => r.synthesized);
     const count = (k: (typeof EXACT)[number] | 'lut') => `${ok.filter((r) => exact(r, k)).length} / ${ok.length}`;
-    lines.push(`| ${family}${run.note ? ` (${run.note})` : ''} | ${run.date.slice(0, 16).replace('T', ' ')} UTC, ${run.seconds} s on ${run.machine} | ${run.tools.ghdl?.split(' (')[0] ?? '?'}; ${run.tools.yosys?.split(' (')[0] ?? '?'} | ${fr.length} | ${fr.length - ok.length} | ${count('bram18')} | ${count('dsp')} | ${count('lutram')} | ${count('lut')} |`);
+    const lutErrors = ok.map((r) => Math.abs(r.rule.lut - r.synthesized!.lut) / Math.max(1, r.synthesized!.lut)).sort((x, y) => x - y);
+    const lutError = lutErrors.length === 0 ? '' : `${(lutErrors[lutErrors.length >> 1]! * 100).toFixed(1)} % / ${(lutErrors.at(-1)! * 100).toFixed(1)} %`;
+    lines.push(`| ${family}${run.note ? ` (${run.note})` : ''} | ${run.date.slice(0, 16).replace('T', ' ')} UTC, ${run.seconds} s on ${run.machine} | ${run.tools.ghdl?.split(' (')[0] ?? '?'}; ${run.tools.yosys?.split(' (')[0] ?? '?'} | ${fr.length} | ${fr.length - ok.length} | ${count('bram18')} | ${count('dsp')} | ${count('lutram')} | ${count('lut')} | ${lutError} |`);
   }
   const wrong = rows.flatMap((r) => (r.synthesized ? EXACT.filter((k) => !exact(r, k)).map((k) => `| ${pointName(r.point)} | ${k} | ${r.rule[k]} | ${r.synthesized![k]} |`) : []));
   lines.push('', `## Counts that differ from the rules: ${wrong.length}`, '');
@@ -339,24 +344,115 @@ function report(data: Data): string {
   return lines.join('\n') + '\n';
 }
 
+// ───────────────────────────── rules derived from the data ─────────────────────────────
+
+/** Least-squares line y = slope·x + intercept. */
+function line(xs: readonly number[], ys: readonly number[]): [number, number] {
+  const n = xs.length;
+  const mx = xs.reduce((s, v) => s + v, 0) / n;
+  const my = ys.reduce((s, v) => s + v, 0) / n;
+  const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  const slope = sxx === 0 ? 0 : xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / sxx;
+  return [slope, my - slope * mx];
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/**
+ * The LUT counts of multipliers, from the mul family's points:
+ * - shift-and-add (kiln_arith.multiply_lut): for each width b of the second operand, LUTs are a line in a
+ *   (exact to b = 11, within 1 % above), so the rule is a table of lines by b;
+ * - beyond the table (b > 32), a surface fitted over every point: k₀·ab + k₁·b² + k₂·a + k₃·b + k₄;
+ * - products yosys keeps in LUTs although DSPs are allowed (under DSP_MIN_PRODUCT_BITS): their measured counts.
+ */
+export function deriveMultiplierRules(data: Data): { rows: Record<number, [number, number]>; surface: number[]; small: Record<string, number> } {
+  const lut = data.points.flatMap((x) => (x.point.family === 'mul' && x.point.mapping === 'lut' && x.synthesized ? [{ a: x.point.a, b: x.point.b, y: x.synthesized.lut }] : []));
+  const rows: Record<number, [number, number]> = {};
+  for (const b of [...new Set(lut.map((p) => p.b))].sort((x, y) => x - y)) {
+    const at = lut.filter((p) => p.b === b);
+    if (at.length < 2) continue;
+    const [slope, intercept] = line(at.map((p) => p.a), at.map((p) => p.y));
+    rows[b] = [round2(slope), round2(intercept)];
+  }
+  // relative least squares over every point: Σ ((f(a,b) − y) / y)²
+  const features = (a: number, b: number) => [a * b, b * b, a, b, 1];
+  const A = Array.from({ length: 5 }, () => new Array<number>(5).fill(0));
+  const rhs = new Array<number>(5).fill(0);
+  for (const p of lut) {
+    const f = features(p.a, p.b);
+    const w = 1 / p.y ** 2;
+    for (let i = 0; i < 5; i++) {
+      rhs[i]! += w * f[i]! * p.y;
+      for (let j = 0; j < 5; j++) A[i]![j]! += w * f[i]! * f[j]!;
+    }
+  }
+  const surface = lut.length >= 5 ? solve(A, rhs).map((k) => Math.round(k * 1000) / 1000) : [];
+  const small: Record<string, number> = {};
+  for (const x of data.points) if (x.point.family === 'mul' && x.point.mapping === 'dsp' && x.synthesized && x.point.a + x.point.b < DSP_MIN_PRODUCT_BITS) small[`${x.point.a}x${x.point.b}`] = x.synthesized.lut;
+  return { rows, surface, small };
+}
+
+function generatedRules(data: Data): string {
+  const run = data.runs['mul'];
+  const { rows, surface, small } = deriveMultiplierRules(data);
+  return [
+    `// Generated by bench/characterize.ts from bench/characterization/data.json (mul family: ${run?.points ?? 0} points, ${run?.date.slice(0, 10) ?? '?'}, ${run?.tools.ghdl?.split(' (')[0] ?? '?'}, ${run?.tools.yosys?.split(' (')[0] ?? '?'}); do not edit.`,
+    '// Rewritten by `npm run bench:characterize -- --report` and by every mul run.',
+    '',
+    '/** LUTs of a shift-and-add a × b multiplier, by b: LUT = slope · a + intercept (measured for b = 2..32). */',
+    `export const LUT_MULTIPLIER_ROWS: Readonly<Record<number, readonly [slope: number, intercept: number]>> = ${JSON.stringify(rows)};`,
+    '',
+    '/** Beyond the table: k₀·ab + k₁·b² + k₂·a + k₃·b + k₄, fitted over every measured point. */',
+    `export const LUT_MULTIPLIER_SURFACE: readonly number[] = ${JSON.stringify(surface)};`,
+    '',
+    "/** LUTs of the products yosys keeps in LUTs when DSPs are allowed (a + b under DSP_MIN_PRODUCT_BITS), keyed 'axb'. */",
+    `export const SMALL_PRODUCT_LUTS: Readonly<Record<string, number>> = ${JSON.stringify(small)};`,
+    '',
+  ].join('\n');
+}
+
 // ───────────────────────────── main ─────────────────────────────
 
+/** The points an interrupted run measured, and the seconds it had run (a line cut short by the interruption is dropped). */
+function readJournal(path: string): { measured: Measured[]; seconds: number } {
+  const measured: Measured[] = [];
+  let seconds = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    try {
+      const x = JSON.parse(line) as Measured & { seconds: number };
+      measured.push({ point: x.point, ...(x.synthesized ? { synthesized: x.synthesized } : {}), ...(x.error ? { error: x.error } : {}) });
+      seconds = Math.max(seconds, x.seconds);
+    } catch {
+      // an empty or partial last line
+    }
+  }
+  return { measured, seconds };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, report: { type: 'boolean', default: false }, jobs: { type: 'string' }, 'no-write': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, report: { type: 'boolean', default: false }, jobs: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, state: { type: 'string' } } });
   const root = join(import.meta.dirname, '..');
   const dataPath = join(root, 'bench', 'characterization', 'data.json');
+  const RULES_PATH = join(root, 'src', 'devices', 'characterized.generated.ts');
   if (values.report) {
-    writeFileSync(join(root, 'bench', 'results', 'characterize.md'), report(JSON.parse(readFileSync(dataPath, 'utf8')) as Data));
-    console.log('wrote bench/results/characterize.md');
+    const data = JSON.parse(readFileSync(dataPath, 'utf8')) as Data;
+    writeFileSync(RULES_PATH, generatedRules(data));
+    writeFileSync(join(root, 'bench', 'results', 'characterize.md'), report(data));
+    console.log('wrote src/devices/characterized.generated.ts and bench/results/characterize.md');
     process.exit(0);
   }
   const points = sweep(values.only, values.quick);
   const jobs = Number(values.jobs ?? Math.max(1, availableParallelism()));
   const work = mkdtempSync(join(tmpdir(), 'kiln-characterize-'));
-  const groups = batches(points, 40);
-  console.log(`characterize: ${points.length} points in ${groups.length} batches, ${jobs} at a time (${work})`);
-  const measured: Measured[] = [];
-  const t0 = Date.now();
+  // A resumable run: finished points are journaled, and a later sitting measures only the rest.
+  const journal = values.state === undefined ? undefined : join(values.state, 'measured.jsonl');
+  const earlier = journal !== undefined && existsSync(journal) ? readJournal(journal) : { measured: [], seconds: 0 };
+  const done = new Set(earlier.measured.map((x) => pointName(x.point)));
+  if (journal !== undefined) mkdirSync(values.state!, { recursive: true });
+  const groups = batches(points.filter((p) => !done.has(pointName(p))), 40);
+  console.log(`characterize: ${points.length} points${done.size > 0 ? ` (${done.size} measured in earlier sittings)` : ''} in ${groups.length} batches, ${jobs} at a time (${work})`);
+  const measured: Measured[] = earlier.measured.filter((x) => points.some((p) => pointName(p) === pointName(x.point)));
+  const t0 = Date.now() - earlier.seconds * 1000;
   let next = 0;
   await Promise.all(
     Array.from({ length: jobs }, async () => {
@@ -364,6 +460,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         const i = next++;
         const r = await synthesizeBatch(groups[i]!, join(work, `batch-${i}`));
         measured.push(...r);
+        if (journal !== undefined) appendFileSync(journal, r.map((x) => JSON.stringify({ ...x, seconds: Math.round((Date.now() - t0) / 1000) }) + '\n').join(''));
         rmSync(join(work, `batch-${i}`), { recursive: true, force: true });
         console.log(`[characterize] batch ${i + 1}/${groups.length}: ${measured.length}/${points.length} points, ${Math.round((Date.now() - t0) / 1000)} s`);
       }
@@ -387,8 +484,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!values.quick && !values['no-write']) {
     mkdirSync(join(root, 'bench', 'characterization'), { recursive: true });
     writeFileSync(dataPath, JSON.stringify(data) + '\n');
-    writeFileSync(join(root, 'bench', 'results', 'characterize.md'), md);
-    console.log('wrote bench/characterization/data.json and bench/results/characterize.md');
+    writeFileSync(RULES_PATH, generatedRules(data));
+    writeFileSync(join(root, 'bench', 'results', 'characterize.md'), report(data));
+    console.log('wrote bench/characterization/data.json, src/devices/characterized.generated.ts and bench/results/characterize.md');
   } else {
     writeFileSync(join(work, 'characterize.md'), md);
     writeFileSync(join(work, 'data.json'), JSON.stringify(data) + '\n');

@@ -3,6 +3,7 @@
  * the storage resolver uses them to place 'auto' memories and multipliers within the budget, and the estimator
  * uses the same functions, so a decision and its cost cannot disagree.
  */
+import { LUT_MULTIPLIER_ROWS, LUT_MULTIPLIER_SURFACE, SMALL_PRODUCT_LUTS } from './characterized.generated.js';
 
 /** Simple-dual-port RAMB18E1 shapes (UG473): depth × width. Widths 9/18/36 include parity bits. */
 const BRAM18_SHAPES: readonly (readonly [depth: number, width: number])[] = [
@@ -43,6 +44,8 @@ export function romBram18Count(depth: number, width: number): number {
 
 /** RAMB18E1 of a memory placed in BRAM: buffers (written while the layer runs) by shape, ROMs packed. */
 export function memoryBram18Count(role: 'buffer' | 'weights' | 'bias' | 'table', depth: number, width: number): number {
+  // a one-entry buffer is a register whatever its storage says (yosys maps no memory of depth 1)
+  if (role === 'buffer' && depth <= 1) return 0;
   return role === 'buffer' ? bram18Count(depth, width) : romBram18Count(depth, width);
 }
 
@@ -84,6 +87,38 @@ export function dspCount(aBits: number, bBits: number): number {
   if (wide + narrow < DSP_MIN_PRODUCT_BITS) return 0;
   const chunks = (bits: number, port: number) => (bits <= port ? 1 : 1 + Math.ceil((bits - port) / (port - 1)));
   return chunks(wide, DSP_A_BITS) * chunks(narrow, DSP_B_BITS);
+}
+
+/**
+ * Logic around a product split over several DSP48E1 slices (measured to 32 × 32 in bench/characterize.ts):
+ * split in one operand, the slices cascade and the low 17 bits of each earlier partial product are
+ * registered; split in both, the upper partial products are added in LUTs (a + b − 17 of them) and the whole
+ * product is registered in fabric.
+ */
+export function dspGlue(aBits: number, bBits: number): { lut: number; ff: number } {
+  const wide = Math.max(aBits, bBits);
+  const narrow = Math.min(aBits, bBits);
+  const splitWide = wide > DSP_A_BITS;
+  const splitNarrow = narrow > DSP_B_BITS;
+  if (splitWide && splitNarrow) return { lut: aBits + bBits - (DSP_B_BITS - 1), ff: aBits + bBits };
+  if (splitWide || splitNarrow) return { lut: 0, ff: (DSP_B_BITS - 1) * (dspCount(aBits, bBits) - 1) };
+  return { lut: 0, ff: 0 };
+}
+
+/**
+ * LUTs of a signed a × b multiplier built in LUTs: kiln's shift-and-add (`multiply_lut`), or a product too
+ * narrow for yosys to put on a DSP (`inferred`). Both from the characterization sweep of bench/characterize.ts:
+ * a line in a per width b where measured, the fitted surface beyond.
+ */
+export function lutMultiplierLuts(aBits: number, bBits: number, inferred = false): number {
+  if (inferred) {
+    const measured = SMALL_PRODUCT_LUTS[`${aBits}x${bBits}`];
+    if (measured !== undefined) return measured;
+  }
+  const row = LUT_MULTIPLIER_ROWS[bBits];
+  if (row !== undefined) return Math.max(1, Math.round(row[0] * aBits + row[1]));
+  const [k0 = 0, k1 = 0, k2 = 0, k3 = 0, k4 = 0] = LUT_MULTIPLIER_SURFACE;
+  return Math.max(1, Math.round(k0 * aBits * bBits + k1 * bBits * bBits + k2 * aBits + k3 * bBits + k4));
 }
 
 /** Bits of an unsigned counter or address able to hold values 0..n-1 (at least 1). */

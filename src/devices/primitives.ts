@@ -3,7 +3,7 @@
  * yosys `synth_xilinx` (and Vivado) build for that block on a 7-series part; the constants are documented in
  * docs/estimator.md and are the ones a calibration against synthesis will refit.
  */
-import { addressBits, dspCount, memoryBram18Count, DSP_MIN_PRODUCT_BITS, lutramMemoryLuts, lutramReadMuxLuts } from './mapping.js';
+import { addressBits, dspCount, memoryBram18Count, DSP_MIN_PRODUCT_BITS, dspGlue, lutMultiplierLuts, lutramMemoryLuts, lutramReadMuxLuts } from './mapping.js';
 import type { MemoryNode, MultiplierNode } from '../ir/types.js';
 
 export interface Cost {
@@ -108,18 +108,18 @@ export function block(s: Sink, group: PartGroup, name: string, lut: number, ff: 
 
 /**
  * Signed a × b multiplier with a registered product. On DSP48E1: slices by the port-splitting rule (products
- * narrower than 9 bits stay in LUTs). In LUTs: kiln's shift-and-add array, b rows of adders.
+ * narrower than 9 bits stay in LUTs). In LUTs: kiln's shift-and-add array, counted as characterized.
  */
 export function multiplier(s: Sink, name: string, m: Pick<MultiplierNode, 'aBits' | 'bBits' | 'mapping'>): void {
   const productBits = m.aBits + m.bBits;
   if (m.mapping === 'dsp' && productBits >= DSP_MIN_PRODUCT_BITS) {
-    s.add(GROUP.multiplier, s.named ? `${name} multiplier ${m.aBits}×${m.bBits} (dsp)` : '', 0, 0, 0, 0, dspCount(m.aBits, m.bBits));
+    const glue = dspGlue(m.aBits, m.bBits);
+    s.add(GROUP.multiplier, s.named ? `${name} multiplier ${m.aBits}×${m.bBits} (dsp)` : '', glue.lut, glue.ff, 0, 0, dspCount(m.aBits, m.bBits));
     return;
   }
-  // kiln_arith.multiply_lut: one shifted partial-product row per bit of b, each an adder as wide as the
-  // running sum (a + i bits), the AND of the partial product folded into the adder's LUTs.
-  const rows = m.bBits;
-  s.add(GROUP.multiplier, s.named ? `${name} multiplier ${m.aBits}×${m.bBits} (lut, shift-and-add)` : '', rows * m.aBits + (rows * (rows - 1)) / 2, productBits, 0, 0, 0);
+  // kiln_arith.multiply_lut (or a product too narrow for a DSP): LUTs as characterized, the product registered
+  const inferred = m.mapping === 'dsp';
+  s.add(GROUP.multiplier, s.named ? `${name} multiplier ${m.aBits}×${m.bBits} (${inferred ? 'lut, too narrow for a DSP' : 'lut, shift-and-add'})` : '', lutMultiplierLuts(m.aBits, m.bBits, inferred), productBits, 0, 0, 0);
 }
 
 /**
@@ -132,7 +132,10 @@ export function multiplier(s: Sink, name: string, m: Pick<MultiplierNode, 'aBits
 export function memory(s: Sink, name: string, mem: Pick<MemoryNode, 'role' | 'depth' | 'width' | 'storage'>): void {
   const { depth, width, storage } = mem;
   const label = s.named ? `${name} ${depth}×${width} (${storage})` : '';
-  if (storage === 'bram') {
+  if (mem.role === 'buffer' && depth <= 1 && storage !== 'registers') {
+    // one entry: yosys keeps it in flip-flops (the entry and the read register), whatever the storage
+    s.add(GROUP.regfile, label, 0, 2 * width, 0, 0, 0);
+  } else if (storage === 'bram') {
     s.add(GROUP.memory, label, 0, 0, 0, memoryBram18Count(mem.role, depth, width), 0);
   } else if (storage === 'registers') {
     s.add(GROUP.regfile, label, Math.ceil(depth / 2) + muxLuts(depth, width), depth * width + width, 0, 0, 0);

@@ -6,70 +6,70 @@ export const CALIBRATION: Calibration = {
   "source": "bench/calibration/data.json (GHDL 2.0.0 (Debian 2.0.0+dfsg-6.2+b2) [Dunoon edition]; Yosys 0.23 (git sha1 7ce5011c24b)); fitted by bench/calibrate.ts, ridge 0.02 towards 1",
   "lut": {
     "linear": {
-      "memory": 1.1253,
-      "arith": 0.7841,
-      "mux": 1.0953,
-      "control": 0.5658,
-      "multiplier": 2.2989
+      "memory": 1.0646,
+      "arith": 0.7711,
+      "mux": 1.1278,
+      "control": 0.7102,
+      "multiplier": 0.9207
     },
     "posenc": {
-      "memory": 0.6442,
-      "arith": 0.9229,
-      "mux": 0.9807,
-      "control": 0.8028,
-      "multiplier": 1.2108
+      "memory": 0.6417,
+      "arith": 0.9221,
+      "mux": 0.9811,
+      "control": 0.8032,
+      "multiplier": 0.4865
     },
     "matmul": {
-      "memory": 1.1199,
-      "arith": 0.9047,
-      "mux": 1.0433,
-      "control": 0.6021,
-      "multiplier": 2.233
+      "memory": 1.0724,
+      "arith": 0.834,
+      "mux": 0.967,
+      "control": 0.8718,
+      "multiplier": 0.9023
     },
     "softmax": {
-      "memory": 1.272,
-      "arith": 0.8477,
-      "mux": 0.9922,
-      "control": 1.422
+      "memory": 1.1864,
+      "arith": 0.8514,
+      "mux": 0.9884,
+      "control": 1.3842
     },
     "add": {
-      "memory": 1.1309,
-      "arith": 0.9883,
-      "mux": 1.0241,
-      "control": 0.4508,
-      "multiplier": 1.0389
+      "memory": 1.1283,
+      "arith": 0.9832,
+      "mux": 1.0268,
+      "control": 0.4679,
+      "multiplier": 0.4136
     },
     "batchnorm": {
-      "memory": 1.3,
-      "arith": 0.8484,
-      "mux": 0.8368,
-      "control": 0.4003,
-      "multiplier": 1.6162
+      "memory": 1.2118,
+      "arith": 0.8591,
+      "mux": 0.8754,
+      "control": 0.454,
+      "multiplier": 0.6462
     },
     "avgpool": {
-      "arith": 0.8356,
-      "mux": 0.8705,
-      "control": 0.7793,
-      "multiplier": 0.8227
+      "arith": 0.8746,
+      "mux": 0.9644,
+      "control": 0.7473,
+      "multiplier": 0.3239
     },
     "layernorm": {
-      "memory": 0.9983,
-      "arith": 1.0095,
-      "mux": 1.0118,
-      "control": 1.0371,
-      "multiplier": 2.1897
+      "memory": 0.8066,
+      "arith": 0.9707,
+      "mux": 1.0344,
+      "control": 1.2427,
+      "multiplier": 0.9101
     },
     "top": {
-      "mux": 6.8387,
-      "control": 6.4744
+      "mux": 6.8421,
+      "control": 6.1791
     }
   },
   "ff": {
     "linear": {
-      "memory": 1.0876,
-      "control": 0.9938,
-      "multiplier": 0.8516,
-      "register": 0.8144
+      "memory": 0.9774,
+      "control": 1.2123,
+      "multiplier": 1.0155,
+      "register": 0.448
     },
     "posenc": {
       "memory": 1,
@@ -78,10 +78,10 @@ export const CALIBRATION: Calibration = {
       "register": 1
     },
     "matmul": {
-      "memory": 0.9833,
-      "control": 0.836,
-      "multiplier": 0.9299,
-      "register": 1.3041
+      "memory": 0.9735,
+      "control": 0.9863,
+      "multiplier": 0.963,
+      "register": 1.0292
     },
     "softmax": {
       "memory": 0.9964,
@@ -95,10 +95,10 @@ export const CALIBRATION: Calibration = {
       "register": 1
     },
     "batchnorm": {
-      "memory": 0.8464,
-      "control": 0.8258,
-      "multiplier": 0.9368,
-      "register": 1.2859
+      "memory": 0.8334,
+      "control": 0.943,
+      "multiplier": 0.9244,
+      "register": 1.0876
     },
     "avgpool": {
       "memory": 1.0031,
@@ -107,10 +107,10 @@ export const CALIBRATION: Calibration = {
       "register": 1.0004
     },
     "layernorm": {
-      "memory": 1.0989,
-      "control": 0.6732,
-      "multiplier": 0.8022,
-      "register": 0.9902
+      "memory": 0.8844,
+      "control": 0.9969,
+      "multiplier": 0.9151,
+      "register": 0.9414
     },
     "top": {
       "control": 0.9556

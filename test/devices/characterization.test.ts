@@ -45,3 +45,27 @@ describe('counting rules against the characterization sweep', () => {
     }
   });
 });
+
+describe('multipliers against the characterization sweep', () => {
+  const multipliers = measured.filter((p) => p.point.family === 'mul');
+
+  // The LUT multiplier table is derived from these points (a line in a per width b), so this pins the
+  // derivation: a rule that ignored the data, or a table off by a row, fails here.
+  it('LUTs of multipliers in LUTs within 1 % (or 2 LUTs) of every point; FFs exact', () => {
+    const wrong = multipliers.flatMap((p) => {
+      const rule = ruleCount(p.point);
+      const s = p.synthesized!;
+      return Math.abs(rule.lut - s.lut) > Math.max(2, 0.01 * s.lut) || rule.ff !== s.ff ? [`${pointName(p.point)}: rule ${rule.lut} LUT ${rule.ff} FF, synthesized ${s.lut} LUT ${s.ff} FF`] : [];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('the LUT multiplier table is what the committed data derives', async () => {
+    const { deriveMultiplierRules } = await import('../../bench/characterize.js');
+    const { LUT_MULTIPLIER_ROWS, LUT_MULTIPLIER_SURFACE, SMALL_PRODUCT_LUTS } = await import('../../src/devices/characterized.generated.js');
+    const derived = deriveMultiplierRules(data);
+    expect(LUT_MULTIPLIER_ROWS).toEqual(derived.rows);
+    expect(LUT_MULTIPLIER_SURFACE).toEqual(derived.surface);
+    expect(SMALL_PRODUCT_LUTS).toEqual(derived.small);
+  });
+});

@@ -64,10 +64,10 @@ const both = (v: Verdict): Record<Command, Verdict> => ({ estimate: v, build: v 
 /** A case kiln should accept: every command is expected to exit 0 (fits) or 1 (over budget). */
 /**
  * What kiln build of a valid config may do. Quantization depends on the calibration data, which kiln
- * estimate does not read: widths far apart on the two inputs of an add can leave one input's scale more than
- * 2^15 times smaller than the other's, and a layer whose outputs barely vary can need a requantization factor
- * beyond its 16-bit multiplier. kiln build refuses those (exit 2, "cannot quantize '<layer>'", naming the
- * widths to change). And calibrating on data reads activations × `calibrationWindows` values, which kiln
+ * estimate does not read: a layer whose outputs barely vary can need a requantization factor beyond its 16-bit
+ * multiplier. kiln build refuses that (exit 2, "cannot quantize '<layer>'", naming the widths to change). (An
+ * input of an add or a positional encoding more than 2^15 times finer than the other is not refused: its term
+ * rounds to nothing and is dropped, as the integer sum drops it.) And calibrating on data reads activations × `calibrationWindows` values, which kiln
  * estimate does not count either: past its work limit kiln build refuses ("too large for kiln to generate and
  * verify here", naming the count and the limit). Those are the only refusals a valid config may get.
  */
