@@ -113,7 +113,7 @@ export class Search {
     this.descend(this.place(base.candidate), sensitivity, base.accuracy.rmse, Math.floor((this.budget - this.accuracyMemo.size) / 2));
     this.progress('descent');
     this.evolve();
-    const front = this.final ? this.rescoredFront(this.front()) : this.front();
+    const front = this.final ? this.rescoredFront([...this.nearFront(3), base, ...uniform.map((u) => u.point)]) : this.front();
     this.progress('done');
     return {
       objectives: this.objectives,
@@ -327,9 +327,19 @@ export class Search {
     return { ...p, accuracy: acc };
   }
 
-  /** The front scored on all windows: points a sample favoured may fall behind. */
+  /** The fitting points of the first `ranks` fronts of non-domination: what may be on the front once rescored. */
+  private nearFront(ranks: number): SearchPoint[] {
+    const fitting = [...this.archive.values()].filter((p) => p.cost.fits);
+    return nondominatedSort(fitting.map((p) => this.vector(p)))
+      .slice(0, ranks)
+      .flat()
+      .map((i) => fitting[i]!);
+  }
+
+  /** The front of these points scored on all windows: points a sample favoured may fall behind, others rise. */
   private rescoredFront(sampled: readonly SearchPoint[]): SearchPoint[] {
-    const points = sampled.map((p) => this.rescore(p));
+    const unique = [...new Map(sampled.filter((p) => p.cost.fits).map((p) => [candidateKey(p.candidate), p])).values()];
+    const points = unique.map((p) => this.rescore(p));
     const vectors = points.map((p) => this.vector(p));
     return nondominated(vectors)
       .map((i) => points[i]!)
