@@ -24,7 +24,7 @@ interface LayerEntry extends Readonly<Cost> {
 }
 
 export class ResourceModel {
-  private readonly memo: Map<string, LayerEntry>[];
+  private readonly memo: Map<number, LayerEntry>[];
   private readonly top: Cost;
   private readonly scheduled: boolean[];
   /** Per layer, the indices of its producers. */
@@ -85,10 +85,11 @@ export class ResourceModel {
   private layer(c: Candidate, i: number, bits: number[]): LayerEntry {
     const own = this.space.layerGenes[i]!;
     const from = this.producers[i]!;
-    let key = '';
-    for (const g of own) key += String.fromCharCode(48 + c[g]!);
-    key += '|';
-    for (const p of from) key += String.fromCharCode(48 + bits[p]!);
+    // A number, not a string: 5 bits per option index (< 32 options) and per producer width (≤ 16), at most
+    // 5 genes and a few producers, well within 2^53.
+    let key = 0;
+    for (let k = 0; k < own.length; k++) key = key * 32 + c[own[k]!]!;
+    for (let k = 0; k < from.length; k++) key = key * 32 + bits[from[k]!]!;
     const memo = this.memo[i]!;
     let e = memo.get(key);
     if (e === undefined) {
