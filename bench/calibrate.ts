@@ -216,12 +216,15 @@ function fitUnits(
   for (const unit of [...new Set(samples.map((s) => s.unit))]) {
     const rows = samples.filter((s) => s.unit === unit);
     for (const [res, table] of [['lut', lut], ['ff', ff]] as const) {
-      // LUTRAM LUTs and register files (flip-flop memories) are exact counts, never scaled
+      // LUTRAM LUTs and register files (flip-flop memories) are exact counts, never scaled; so are the flip-flops
+      // of explicit registers (an N-bit register is N flip-flops; left free, their factor drifted to 0.45 for
+      // linear layers to absorb the output layer's gap, and every other linear layer's FF paid for it)
+      const exact = (g: PartGroup) => g === 'regfile' || (res === 'ff' && g === 'register');
       const value = (r: (typeof rows)[number], g: PartGroup) => (res === 'lut' ? r.groups[g].lut - r.groups[g].lutram : r.groups[g].ff);
-      const used = PART_GROUPS.filter((g) => g !== 'regfile' && rows.some((r) => (r.groups[g] ? value(r, g) : 0) > 0));
+      const used = PART_GROUPS.filter((g) => !exact(g) && rows.some((r) => (r.groups[g] ? value(r, g) : 0) > 0));
       if (used.length === 0) continue;
       const x = rows.map((r) => used.map((g) => value(r, g)));
-      const fixed = rows.map((r) => (r.groups.regfile ? value(r, 'regfile') : 0) + (res === 'lut' ? PART_GROUPS.reduce((n, g) => n + (r.groups[g]?.lutram ?? 0), 0) : 0));
+      const fixed = rows.map((r) => PART_GROUPS.reduce((n, g) => n + (exact(g) && r.groups[g] ? value(r, g) : 0), 0) + (res === 'lut' ? PART_GROUPS.reduce((n, g) => n + (r.groups[g]?.lutram ?? 0), 0) : 0));
       // Layers: relative error (small and large layers count alike). The top level's target is a small residual
       // (flattened model minus its layers), so its fit uses absolute error over the models where it is positive.
       const isTop = unit === 'top';

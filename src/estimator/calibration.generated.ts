@@ -66,51 +66,43 @@ export const CALIBRATION: Calibration = {
   },
   "ff": {
     "linear": {
-      "memory": 0.9774,
-      "control": 1.2123,
-      "multiplier": 1.0155,
-      "register": 0.448
+      "memory": 0.7877,
+      "control": 1.0009,
+      "multiplier": 0.9763
     },
     "posenc": {
       "memory": 1,
       "control": 1,
-      "multiplier": 1,
-      "register": 1
+      "multiplier": 1
     },
     "matmul": {
-      "memory": 0.9735,
-      "control": 0.9863,
-      "multiplier": 0.963,
-      "register": 1.0292
+      "memory": 1.0041,
+      "control": 0.9992,
+      "multiplier": 0.966
     },
     "softmax": {
-      "memory": 0.9964,
-      "control": 0.9912,
-      "register": 0.9938
+      "memory": 0.9927,
+      "control": 0.9791
     },
     "add": {
       "memory": 1,
       "control": 1,
-      "multiplier": 1,
-      "register": 1
+      "multiplier": 1
     },
     "batchnorm": {
-      "memory": 0.8334,
-      "control": 0.943,
-      "multiplier": 0.9244,
-      "register": 1.0876
+      "memory": 0.8595,
+      "control": 0.9753,
+      "multiplier": 0.9271
     },
     "avgpool": {
-      "memory": 1.0031,
-      "control": 0.9984,
-      "multiplier": 0.8941,
-      "register": 1.0004
+      "memory": 1.0034,
+      "control": 0.9986,
+      "multiplier": 0.8941
     },
     "layernorm": {
-      "memory": 0.8844,
-      "control": 0.9969,
-      "multiplier": 0.9151,
-      "register": 0.9414
+      "memory": 0.7551,
+      "control": 0.7281,
+      "multiplier": 0.8812
     },
     "top": {
       "control": 0.9556
