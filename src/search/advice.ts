@@ -68,9 +68,10 @@ export function overBudgetAdvice(config: KilnConfig, design: ResolvedDesign, est
 }
 
 function smallestDevice(config: KilnConfig, design: ResolvedDesign): string | undefined {
-  const bySize = [...DEVICE_IDS].sort((a, b) => findDevice(a)!.lut - findDevice(b)!.lut);
+  // Only devices with at least as much of every resource can fit what this one does not.
+  const larger = (id: (typeof DEVICE_IDS)[number]) => RESOURCES.every((r) => findDevice(id)![r] >= design.device[r]);
+  const bySize = DEVICE_IDS.filter((id) => id !== design.device.id && larger(id)).sort((a, b) => findDevice(a)!.lut - findDevice(b)!.lut);
   for (const id of bySize) {
-    if (id === design.device.id) continue;
     try {
       if (estimateDesign(resolveDesign({ ...config, device: id })).fits) return id;
     } catch {
