@@ -132,7 +132,11 @@ export function multiplier(s: Sink, name: string, m: Pick<MultiplierNode, 'aBits
 export function memory(s: Sink, name: string, mem: Pick<MemoryNode, 'role' | 'depth' | 'width' | 'storage'>): void {
   const { depth, width, storage } = mem;
   const label = s.named ? `${name} ${depth}×${width} (${storage})` : '';
-  if (mem.role === 'buffer' && depth <= 1 && storage !== 'registers') {
+  if (mem.role !== 'buffer' && depth <= 1) {
+    // a one-entry ROM is a constant: synthesis keeps neither a table nor its read register (the output layer's
+    // 1 × 18 bias ROM was 18 flip-flops over in every calibration model)
+    s.add(GROUP.memory, label, 0, 0, 0, 0, 0);
+  } else if (mem.role === 'buffer' && depth <= 1 && storage !== 'registers') {
     // one entry: yosys keeps it in flip-flops (the entry and the read register), whatever the storage
     s.add(GROUP.regfile, label, 0, 2 * width, 0, 0, 0);
   } else if (storage === 'bram') {

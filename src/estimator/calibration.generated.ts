@@ -6,11 +6,11 @@ export const CALIBRATION: Calibration = {
   "source": "bench/calibration/data.json (GHDL 2.0.0 (Debian 2.0.0+dfsg-6.2+b2) [Dunoon edition]; Yosys 0.23 (git sha1 7ce5011c24b)); fitted by bench/calibrate.ts, ridge 0.02 towards 1",
   "lut": {
     "linear": {
-      "memory": 1.0646,
-      "arith": 0.7711,
-      "mux": 1.1278,
-      "control": 0.7102,
-      "multiplier": 0.9207
+      "memory": 1.0286,
+      "arith": 0.7854,
+      "mux": 1.2983,
+      "control": 0.6398,
+      "multiplier": 0.9201
     },
     "posenc": {
       "memory": 0.6417,
@@ -60,15 +60,15 @@ export const CALIBRATION: Calibration = {
       "multiplier": 0.9101
     },
     "top": {
-      "mux": 6.8421,
-      "control": 6.1791
+      "mux": 6.7889,
+      "control": 6.4437
     }
   },
   "ff": {
     "linear": {
-      "memory": 0.7877,
-      "control": 1.0009,
-      "multiplier": 0.9763
+      "memory": 0.9025,
+      "control": 0.9678,
+      "multiplier": 0.9793
     },
     "posenc": {
       "memory": 1,
