@@ -12,7 +12,7 @@ import { layerVariants, NO_BRAM_LEFT, NO_DSP_LEFT, resolveDesign } from '../ir/r
 import type { ResolvedDesign } from '../ir/types.js';
 import { placeWithinBudget } from './placement.js';
 import { ResourceModel } from './resources.js';
-import { baseCandidate, searchSpace, settingsOf, type Candidate, type GeneSetting, type GeneValue } from './space.js';
+import { baseCandidate, changesOf, searchSpace, type Candidate, type GeneSetting, type GeneValue } from './space.js';
 
 export interface OverBudgetAdvice {
   /** One sentence: what ran out and where 'auto' put what no longer fitted. */
@@ -122,16 +122,7 @@ function nearestFit(config: KilnConfig): Pick<OverBudgetAdvice, 'nearest' | 'nea
     }
   }
   const k = cost(c);
-  const changes: NonNullable<OverBudgetAdvice['nearest']>['changes'] = {};
-  space.layerGenes.forEach((genes, layer) => {
-    const s = settingsOf(space, c, layer);
-    for (const g of genes) {
-      const setting = space.genes[g]!.setting;
-      const was = space.base[layer]![setting];
-      if (was !== s[setting]) (changes[space.design.layers[layer]!.path] ??= {})[setting] = [was, s[setting]];
-    }
-  });
-  return { nearest: { changes, total: Object.fromEntries(RESOURCES.map((r) => [r, k[r]])) as Record<ResourceName, number> } };
+  return { nearest: { changes: changesOf(space, c), total: Object.fromEntries(RESOURCES.map((r) => [r, k[r]])) as Record<ResourceName, number> } };
 }
 
 /** The advice for people, a few lines. */

@@ -9,7 +9,7 @@ import type { ResourceName } from '../dsl/index.js';
 import type { Estimate } from '../estimator/index.js';
 import type { SearchSetup } from './index.js';
 import type { Objective, SearchPoint, SearchResult } from './search.js';
-import { settingsOf, type GeneSetting, type GeneValue } from './space.js';
+import { changesOf, settingsOf, type GeneSetting, type GeneValue } from './space.js';
 
 export const SEARCH_SCHEMA = 'kiln-search';
 export const SEARCH_SCHEMA_VERSION = 1;
@@ -88,22 +88,13 @@ export function searchDocument(
     fits: e.fits,
   };
   const front = result.front.map((p, index): FrontPoint => {
-    const changes: FrontPoint['changes'] = {};
     const settings: FrontPoint['settings'] = {};
     space.layerGenes.forEach((genes, layer) => {
       if (genes.length === 0) return;
-      const path = d.layers[layer]!.path;
       const s = settingsOf(space, p.candidate, layer);
-      const own: Partial<Record<GeneSetting, GeneValue>> = {};
-      for (const g of genes) {
-        const setting = space.genes[g]!.setting;
-        own[setting] = s[setting];
-        const was = space.base[layer]![setting];
-        if (was !== s[setting]) (changes[path] ??= {})[setting] = [was, s[setting]];
-      }
-      settings[path] = own;
+      settings[d.layers[layer]!.path] = Object.fromEntries(genes.map((g) => [space.genes[g]!.setting, s[space.genes[g]!.setting]]));
     });
-    return { index, ...figures(p), changes, settings };
+    return { index, ...figures(p), changes: changesOf(space, p.candidate), settings };
   });
   return {
     schema: SEARCH_SCHEMA,

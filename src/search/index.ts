@@ -14,7 +14,7 @@ import { DEFAULT_SEARCH_BITS, searchSpace, type SearchSpace } from './space.js';
 export { AccuracyModel, type CandidateAccuracy, type HeldWindows } from './accuracy.js';
 export { ResourceModel, type CandidateCost } from './resources.js';
 export { Search, OBJECTIVES, DEFAULT_OBJECTIVES, DEFAULT_EVALUATIONS, type Objective, type SearchOptions, type SearchPoint, type SearchProgress, type SearchResult } from './search.js';
-export { searchSpace, baseCandidate, settingsOf, uniformPrecision, candidateKey, resolvedSettings, DEFAULT_SEARCH_BITS, type Candidate, type Gene, type SearchSpace } from './space.js';
+export { searchSpace, baseCandidate, changesOf, settingsOf, uniformPrecision, candidateKey, resolvedSettings, DEFAULT_SEARCH_BITS, type Candidate, type Gene, type SearchSpace } from './space.js';
 export { dominates, nondominated, nondominatedSort, hypervolume } from './pareto.js';
 export { knapsack, placeWithinBudget } from './placement.js';
 

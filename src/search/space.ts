@@ -94,6 +94,20 @@ export function settingsOf(space: SearchSpace, c: Candidate, layer: number): Exp
   return s as unknown as ExplicitSettings;
 }
 
+/** What a candidate changes against the config as resolved: layer path → setting → [configured, candidate]. */
+export function changesOf(space: SearchSpace, c: Candidate): Record<string, Partial<Record<GeneSetting, [GeneValue, GeneValue]>>> {
+  const changes: Record<string, Partial<Record<GeneSetting, [GeneValue, GeneValue]>>> = {};
+  space.layerGenes.forEach((genes, layer) => {
+    const s = settingsOf(space, c, layer);
+    for (const g of genes) {
+      const setting = space.genes[g]!.setting;
+      const was = space.base[layer]![setting];
+      if (was !== s[setting]) (changes[space.design.layers[layer]!.path] ??= {})[setting] = [was, s[setting]];
+    }
+  });
+  return changes;
+}
+
 /** Every candidate with all bit widths at `w` (or the nearest option), other genes as in `c`. */
 export function uniformPrecision(space: SearchSpace, c: Candidate, w: number): Candidate {
   const out = Uint8Array.from(c);
