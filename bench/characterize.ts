@@ -292,9 +292,9 @@ export async function synthesizeBatch(points: readonly Point[], dir: string): Pr
   return results;
 }
 
-/** Batches of about `budget` units of work (a point's work grows with its size). */
+/** Batches of about `budget` units of work (a point's work grows with its size; a deep BRAM point alone takes 10-40 s). */
 function batches(points: readonly Point[], budget: number): Point[][] {
-  const weight = (p: Point) => (p.family === 'mul' ? (p.mapping === 'lut' ? (p.a * p.b) / 64 : 1) : p.family === 'address' ? 0.2 : p.family === 'ram' && p.storage === 'bram' ? 0.5 + (p.depth * p.width) / 2 ** 17 : 0.5 + (p.depth * p.width) / 2 ** 11);
+  const weight = (p: Point) => (p.family === 'mul' ? (p.mapping === 'lut' ? (p.a * p.b) / 64 : 1) : p.family === 'address' ? 0.2 : p.family === 'ram' && p.storage === 'bram' ? 0.5 + (p.depth * p.width) / 2 ** 13 : 0.5 + (p.depth * p.width) / 2 ** 11);
   const out: Point[][] = [];
   let current: Point[] = [];
   let load = 0;

@@ -13,7 +13,7 @@ import { ioFailure } from '../util/io-error.js';
 import { hashContent } from '../util/hash.js';
 import { isProcessAlive } from './lock.js';
 import { KILN_DIR, type FileRecord, type Manifest, type ManifestUnit } from './manifest.js';
-import { describeChange, type UnitPlan } from './units.js';
+import { describeChange, MODEL_UNIT, type UnitPlan } from './units.js';
 
 export interface UnitDecision {
   readonly plan: UnitPlan;
@@ -25,13 +25,37 @@ export interface UnitDecision {
 
 /** Dirty units by key: all of them with `fullReason` when there is no usable previous build. */
 export function decideUnits(plans: readonly UnitPlan[], prev: Manifest | undefined, fullReason?: string): UnitDecision[] {
+  const upstreamChanged = prev ? upstreamChanges(plans, prev) : () => [];
   return plans.map((plan) => {
     const before = prev?.units[plan.id];
     if (fullReason !== undefined || !prev) return { plan, ...(before ? { prev: before } : {}), dirty: true, reason: fullReason ?? 'first build' };
     if (!before) return { plan, dirty: true, reason: describeChange(undefined, plan) };
-    if (before.key !== plan.key || before.kind !== plan.kind) return { plan, prev: before, dirty: true, reason: describeChange(before, plan) };
+    if (before.key !== plan.key || before.kind !== plan.kind) return { plan, prev: before, dirty: true, reason: describeChange(before, plan, upstreamChanged(plan)) };
     return { plan, prev: before, dirty: false };
   });
+}
+
+/**
+ * The layers upstream of a layer unit whose arithmetic changed since `prev`, in schedule order: the @model
+ * unit's `ref:<layer>` facets hold each layer's arithmetic, the layer units' `from` their producers.
+ */
+function upstreamChanges(plans: readonly UnitPlan[], prev: Manifest): (plan: UnitPlan) => string[] {
+  const before = prev.units[MODEL_UNIT]?.facets ?? {};
+  const after = plans.find((p) => p.id === MODEL_UNIT)?.facets ?? {};
+  const order = new Map(plans.map((p, i) => [p.id, i]));
+  const producers = new Map(plans.map((p) => [p.id, p.from ?? []]));
+  return (plan) => {
+    if (plan.kind !== 'layer' || prev.units[plan.id]?.facets.upstream === plan.facets.upstream) return [];
+    const seen = new Set<string>();
+    const stack = [...(plan.from ?? [])];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(producers.get(id) ?? []));
+    }
+    return [...seen].filter((id) => before[`ref:${id}`] !== after[`ref:${id}`]).sort((a, b) => order.get(a)! - order.get(b)!);
+  };
 }
 
 type DiskState = { state: 'same'; record: FileRecord } | { state: 'missing' } | { state: 'different' };

@@ -241,4 +241,16 @@ describe('incremental build', () => {
       expect(forced.build.calibrated.length).toBe(forced.design.layers.length);
     });
   });
+
+  it('the manifest grows linearly with the depth of the model (one upstream facet per testbench, not one per upstream layer)', async () => {
+    const facetsPerLayer = async (layers: number) => {
+      const dir = project({ 'fpga.config.ts': config('', `transformer({ window: 8, inputFeatures: 2, dModel: 4, encoderLayers: ${layers}, heads: 1, ffnDim: 8 })`) });
+      const r = await buildProject({ cwd: dir });
+      const facets = Object.values(JSON.parse(readFileSync(join(r.outDir, '.kiln', 'manifest.json'), 'utf8')).units as Record<string, { facets: object }>).reduce((n, u) => n + Object.keys(u.facets).length, 0);
+      return facets / r.design.layers.length;
+    };
+    const [two, eight] = [await facetsPerLayer(2), await facetsPerLayer(8)];
+    // Facets per layer stay flat with depth (quadratic growth would make the 8-layer figure about 4x the 2-layer one).
+    expect(eight / two).toBeLessThan(1.2);
+  });
 });
