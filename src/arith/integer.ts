@@ -64,18 +64,19 @@ export function requantizer(mult: Multiplier, zeroPoint: number, bits: number): 
   checkInt(zeroPoint, -half, half - 1, 'requantize', `zero point (${bits}-bit output)`);
   const { m, n } = mult;
   const bias = n === 0 ? 0 : 2 ** (n - 1);
-  const divisor = 2 ** n;
+  // Scaling by 2^−n is exact in doubles (only the exponent changes), so floor(biased · 2^−n) is the shift.
+  const inverse = 2 ** -n;
+  // |product| within this keeps product + bias a safe integer; beyond it, BigInt.
+  const limit = Number.MAX_SAFE_INTEGER - bias;
   const [bigM, bigZero] = [BigInt(m), BigInt(zeroPoint)];
   return (acc) => {
     if (typeof acc === 'number') {
-      if (!Number.isSafeInteger(acc)) reject('requantize', `accumulator must be a safe integer, got ${acc}`);
       const product = acc * m;
-      // A product or sum beyond 2^53 − 1 comes out of the double rounded to ≥ 2^53, which is not a safe integer.
-      const biased = product + bias;
-      if (Number.isSafeInteger(product) && Number.isSafeInteger(biased)) {
-        const y = zeroPoint + (n === 0 ? product : Math.floor(biased / divisor));
+      if (product <= limit && product >= -limit && Number.isInteger(acc)) {
+        const y = zeroPoint + Math.floor((product + bias) * inverse);
         return y >= half ? half - 1 : y < -half ? -half : y;
       }
+      if (!Number.isSafeInteger(acc)) reject('requantize', `accumulator must be a safe integer, got ${acc}`);
       acc = BigInt(acc);
     }
     return Number(saturate(bigZero + roundShift(acc * bigM, n), bits));

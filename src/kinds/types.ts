@@ -91,7 +91,11 @@ export interface KindSemantics<K extends LayerKind, D, F, P> {
   fixedOutput?(node: KindNode<K, D>, inputs: readonly AffineParams[]): AffineParams;
   /** Integer parameters from the float ones and the tensors' quantization. */
   quantize(node: KindNode<K, D>, params: F, inputs: readonly AffineParams[], output: AffineParams): P;
-  /** The integer-only forward: what the hardware must compute, bit for bit. */
+  /**
+   * The integer-only forward: what the hardware must compute, bit for bit. `inputs` hold one window or several
+   * back to back (each input's elements per window, window after window), the output likewise: the search and
+   * the evaluation run a layer over a batch of windows in one call.
+   */
   int(node: KindNode<K, D>, layer: KindQuantLayer<K, P>, inputs: readonly Int32Array[]): Int32Array;
 }
 

@@ -186,15 +186,9 @@ function integerForward(design: ResolvedDesign, model: QuantizedModel, held: Hel
       out.set(node.path, hit.out);
       continue;
     }
-    const n = node.output.elements;
-    const values = new Int32Array(samples * n);
-    for (let w = 0; w < samples; w++) {
-      const inputs =
-        node.kind === 'input'
-          ? [quantizeAll(held.windows.data.subarray(w * perWindow, (w + 1) * perWindow), inQ)]
-          : node.inputs.map((i) => out.get(i.from)!.subarray(w * i.elements, (w + 1) * i.elements));
-      values.set(runLayer(node, model, inputs), w * n);
-    }
+    // every window in one call (the kinds' forwards take a batch of windows back to back)
+    const inputs = node.kind === 'input' ? [quantizeAll(held.windows.data.subarray(0, samples * perWindow), inQ)] : node.inputs.map((i) => out.get(i.from)!);
+    const values = runLayer(node, model, inputs);
     out.set(node.path, values);
     cache?.integer.set(node.path, { key, out: values });
   }

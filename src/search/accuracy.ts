@@ -34,7 +34,9 @@ const DEFAULT_MEMORY_BYTES = 256 * 2 ** 20;
 
 export class AccuracyModel {
   private readonly quantCache: QuantizeCache = createQuantizeCache();
-  private readonly outputs = new Map<string, Int32Array>();
+  private readonly outputs = new Map<number, Int32Array>();
+  /** Short ids for the chained keys (a key names its producers by id, so keys stay short however deep the model). */
+  private readonly ids = new Map<string, number>();
   private bytes = 0;
   private readonly targets: Float64Array;
   private readonly floatRmse: number | undefined;
@@ -70,11 +72,13 @@ export class AccuracyModel {
     const design: ResolvedDesign = { ...this.design, layers: nodes };
     const model = quantizeWithStats(design, this.quantCache, this.sources).model;
     const samples = this.held.windows.samples;
-    const keys: string[] = [];
+    const keys: number[] = [];
     const values: Int32Array[] = [];
     for (const node of nodes) {
       const from = this.producers[node.index]!;
-      const key = `${node.index}:${node.widths.weight ?? ''},${node.output.bits}(${from.map((p) => keys[p]).join(';')})`;
+      const chained = `${node.index}:${node.widths.weight ?? ''},${node.output.bits}(${from.map((p) => keys[p]).join(';')})`;
+      let key = this.ids.get(chained);
+      if (key === undefined) this.ids.set(chained, (key = this.ids.size));
       keys.push(key);
       let out = this.outputs.get(key);
       if (out !== undefined) {
@@ -96,22 +100,13 @@ export class AccuracyModel {
 
   private run(node: LayerNode, model: ReturnType<typeof quantizeWithStats>['model'], inputs: Int32Array[], samples: number): Int32Array {
     this.layerRuns++;
-    const n = node.output.elements;
-    const out = new Int32Array(samples * n);
-    if (node.kind === 'input') {
-      const q = model.layers.get(node.path)!.output;
-      const per = node.output.elements;
-      for (let w = 0; w < samples; w++) out.set(runLayer(node, model, [quantizeAll(this.held.windows.data.subarray(w * per, (w + 1) * per), q)]), w * n);
-      return out;
-    }
-    for (let w = 0; w < samples; w++) {
-      const ins = node.inputs.map((i, k) => inputs[k]!.subarray(w * i.elements, (w + 1) * i.elements));
-      out.set(runLayer(node, model, ins), w * n);
-    }
-    return out;
+    // every window in one call (the kinds' forwards take a batch of windows back to back)
+    if (node.kind !== 'input') return runLayer(node, model, inputs);
+    const q = model.layers.get(node.path)!.output;
+    return runLayer(node, model, [quantizeAll(this.held.windows.data.subarray(0, samples * node.output.elements), q)]);
   }
 
-  private keep(key: string, out: Int32Array): void {
+  private keep(key: number, out: Int32Array): void {
     this.outputs.set(key, out);
     this.bytes += out.byteLength;
     for (const [k, v] of this.outputs) {

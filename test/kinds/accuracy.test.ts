@@ -11,7 +11,7 @@ import type { LayerKind } from '../../src/dsl/index.js';
 import { transformer } from '../../src/index.js';
 import { resolveDesign, type LayerNode, type LayerNodeOf } from '../../src/ir/index.js';
 import { KINDS, layerOfKind, type FloatMap, type ParamsMap } from '../../src/kinds/index.js';
-import { createQuantizeCache, quantizeModel, type QuantizeCache } from '../../src/reference/index.js';
+import { createQuantizeCache, quantizeModel, randomLayerInputs, type QuantizeCache } from '../../src/reference/index.js';
 import type { QuantizedModel, QuantLayerOf } from '../../src/reference/types.js';
 
 /**
@@ -81,6 +81,23 @@ describe('integer vs float, per kind', () => {
         expect(e, `${node.path} (${node.kind})`).toBeLessThanOrEqual(BOUND[node.kind]);
       }
       console.log(`${norm} ${bits}-bit, worst error in output steps: ${seen.join('; ')}`);
+    });
+
+    it(`${norm} Transformer at ${bits} bits: every kind's forward over a batch of windows equals it window by window`, () => {
+      const windows = 5;
+      for (const node of layers) {
+        const sem = KINDS[node.kind].semantics;
+        const layer = layerOfKind(node, model.layers.get(node.path)!);
+        const perWindow = Array.from({ length: windows }, (_, w) => randomLayerInputs(node, 100 + w));
+        const batch = node.inputs.map((i, p) => {
+          const all = new Int32Array(windows * i.elements);
+          perWindow.forEach((ins, w) => all.set(ins[p]!, w * i.elements));
+          return all;
+        });
+        const expected = new Int32Array(windows * node.output.elements);
+        perWindow.forEach((ins, w) => expected.set(sem.int(node, layer, ins), w * node.output.elements));
+        expect(sem.int(node, layer, batch), `${node.path} (${node.kind})`).toEqual(expected);
+      }
     });
 
     it(`${norm} Transformer at ${bits} bits: a requantization factor 3 % off fails every kind with one`, () => {

@@ -23,12 +23,15 @@ export const semantics: KindSemantics<'avgpool', AvgpoolDims, NoParams, AvgpoolP
   quantize: (node, _p, [xq], yq) => ({ mult: chooseMultiplier(xq!.scale / (yq.scale * node.dims.window)) }),
   int({ dims: { window, cols } }, layer, [x]) {
     const zx = layer.inputs[0]!.zeroPoint;
-    const out = new Int32Array(cols);
+    const samples = x!.length / (window * cols);
+    const out = new Int32Array(samples * cols);
     const requant = requantizer(layer.params.mult, layer.output.zeroPoint, layer.output.bits);
-    for (let c = 0; c < cols; c++) {
-      let acc = 0;
-      for (let t = 0; t < window; t++) acc += x![t * cols + c]! - zx;
-      out[c] = requant(acc);
+    for (let s = 0; s < samples; s++) {
+      for (let c = 0; c < cols; c++) {
+        let acc = 0;
+        for (let t = 0, xi = s * window * cols + c; t < window; t++, xi += cols) acc += x![xi]! - zx;
+        out[s * cols + c] = requant(acc);
+      }
     }
     return out;
   },

@@ -75,7 +75,7 @@ export const semantics: KindSemantics<'batchnorm', RowsCols, BatchnormFloat, Bat
     const q = layer.params;
     const cols = node.dims.cols;
     const zx = layer.inputs[0]!.zeroPoint;
-    const out = new Int32Array(node.output.elements);
+    const out = new Int32Array(x!.length);
     const requant = requantizer(q.mult, layer.output.zeroPoint, layer.output.bits);
     for (let e = 0; e < out.length; e++) {
       const c = e % cols;

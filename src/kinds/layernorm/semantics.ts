@@ -67,11 +67,12 @@ export const semantics: KindSemantics<'layernorm', RowsCols, LayernormFloat, Lay
     };
   },
   int(node, layer, [x]) {
-    const { rows, cols } = node.dims;
+    const { cols } = node.dims;
+    const rows = x!.length / cols; // every row of every window in the batch
     const q = layer.params;
     const F = layernormStatistics(cols, layer.inputs[0]!.bits, layer.output.bits).fraction;
     const n = BigInt(cols);
-    const out = new Int32Array(node.output.elements);
+    const out = new Int32Array(x!.length);
     const requant = requantizer(q.mult, layer.output.zeroPoint, layer.output.bits);
     const d = new Array<bigint>(cols);
     for (let r = 0; r < rows; r++) {

@@ -25,6 +25,18 @@ export interface LinearParams {
   readonly mult: Multiplier;
 }
 
+const centred = new WeakMap<Int32Array, { zero: number; values: Float64Array }>();
+/** (w − z_w) transposed to [in][out], as doubles, once per weight tensor (the search runs a layer many times). */
+function centredColumns(weights: Int32Array, zero: number, outFeatures: number, inFeatures: number): Float64Array {
+  let c = centred.get(weights);
+  if (c?.zero !== zero) {
+    const values = new Float64Array(weights.length);
+    for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) values[i * outFeatures + o] = weights[o * inFeatures + i]! - zero;
+    centred.set(weights, (c = { zero, values }));
+  }
+  return c.values;
+}
+
 export const semantics: KindSemantics<'linear', LinearDims, LinearFloat, LinearParams> = {
   init({ dims: d }, rng) {
     const bound = 1 / Math.sqrt(d.inFeatures);
@@ -64,18 +76,27 @@ export const semantics: KindSemantics<'linear', LinearDims, LinearFloat, LinearP
     };
   },
   int(node, layer, [x]) {
-    const { rows, inFeatures: n, outFeatures: m } = node.dims;
-    const { weights: w, weightZero: zw, bias } = layer.params;
+    const { inFeatures: n, outFeatures: m } = node.dims;
     const zx = layer.inputs[0]!.zeroPoint;
     const xs = x!;
-    const out = new Int32Array(node.output.elements);
+    // Row-wise: any whole number of rows (a batch of windows is more rows).
+    const rows = xs.length / n;
+    const out = new Int32Array(rows * m);
     const requant = requantizer(layer.params.mult, layer.output.zeroPoint, layer.output.bits);
+    // One input at a time into all the row's accumulators (an input at its zero point adds nothing: after a
+    // ReLU, most do), in doubles: the centred products and their sums are integers below 2^53 (checked), so exact.
+    const wt = centredColumns(layer.params.weights, layer.params.weightZero, m, n);
+    const bias = layer.params.bias;
+    const acc = new Float64Array(m);
     for (let r = 0; r < rows; r++) {
-      for (let o = 0; o < m; o++) {
-        let acc = bias ? bias[o]! : 0;
-        for (let i = 0, xi = r * n, wi = o * n; i < n; i++, xi++, wi++) acc += (xs[xi]! - zx) * (w[wi]! - zw);
-        out[r * m + o] = requant(checkExact(acc, node.path));
+      if (bias) acc.set(bias);
+      else acc.fill(0);
+      for (let i = 0; i < n; i++) {
+        const xv = xs[r * n + i]! - zx;
+        if (xv === 0) continue;
+        for (let o = 0, wi = i * m; o < m; o++, wi++) acc[o] = acc[o]! + xv * wt[wi]!;
       }
+      for (let o = 0; o < m; o++) out[r * m + o] = requant(checkExact(acc[o]!, node.path));
     }
     return out;
   },

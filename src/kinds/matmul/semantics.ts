@@ -37,6 +37,12 @@ function forEachDot(node: KindNode<'matmul', MatmulDims>, f: (out: number, a0: n
   }
 }
 
+function centred(values: Int32Array, zero: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]! - zero;
+  return out;
+}
+
 /** The 1/√d_head attention scale of `scores` (1 for `context`). */
 const attentionScale = (d: MatmulDims) => (d.mode === 'scores' ? 1 / Math.sqrt(d.inner) : 1);
 
@@ -61,17 +67,24 @@ export const semantics: KindSemantics<'matmul', MatmulDims, NoParams, MatmulPara
   },
   quantize: (node, _p, [aq, bq], yq) => ({ mult: chooseMultiplier((aq!.scale * bq!.scale * attentionScale(node.dims)) / yq.scale) }),
   int(node, layer, [a, b]) {
-    const d = node.dims;
-    const za = layer.inputs[0]!.zeroPoint;
-    const zb = layer.inputs[1]!.zeroPoint;
-    const out = new Int32Array(node.output.elements);
+    const na = node.inputs[0]!.elements;
+    const nb = node.inputs[1]!.elements;
+    const n = node.output.elements;
+    const samples = a!.length / na;
+    const out = new Int32Array(samples * n);
     const requant = requantizer(layer.params.mult, layer.output.zeroPoint, layer.output.bits);
-    const [x, y, inner] = [a!, b!, d.inner];
-    forEachDot(node, (o, a0, aStep, b0, bStep) => {
-      let acc = 0;
-      for (let k = 0, ai = a0, bi = b0; k < inner; k++, ai += aStep, bi += bStep) acc += (x[ai]! - za) * (y[bi]! - zb);
-      out[o] = requant(checkExact(acc, node.path));
-    });
+    // Centred operands in doubles: products and sums are integers below 2^53 (checked), so exact.
+    const x = centred(a!, layer.inputs[0]!.zeroPoint);
+    const y = centred(b!, layer.inputs[1]!.zeroPoint);
+    const inner = node.dims.inner;
+    for (let s = 0; s < samples; s++) {
+      const [sa, sb, so] = [s * na, s * nb, s * n];
+      forEachDot(node, (o, a0, aStep, b0, bStep) => {
+        let acc = 0;
+        for (let k = 0, ai = sa + a0, bi = sb + b0; k < inner; k++, ai += aStep, bi += bStep) acc += x[ai]! * y[bi]!;
+        out[so + o] = requant(checkExact(acc, node.path));
+      });
+    }
     return out;
   },
 };

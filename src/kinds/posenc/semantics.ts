@@ -51,10 +51,11 @@ export const semantics: KindSemantics<'posenc', RowsCols, PosencFloat, PosencPar
   int(node, layer, [x]) {
     const q = layer.params;
     const zx = layer.inputs[0]!.zeroPoint;
-    const out = new Int32Array(node.output.elements);
+    const n = node.output.elements;
+    const out = new Int32Array(x!.length);
     const requant = requantizer({ m: 1, n: q.shift }, layer.output.zeroPoint, layer.output.bits);
     for (let e = 0; e < out.length; e++) {
-      const acc = q.m1 * (x![e]! - zx) + q.m2 * (q.table[e]! - q.tableZero);
+      const acc = q.m1 * (x![e]! - zx) + q.m2 * (q.table[e % n]! - q.tableZero);
       out[e] = requant(acc);
     }
     return out;

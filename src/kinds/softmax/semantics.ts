@@ -47,11 +47,12 @@ export const semantics: KindSemantics<'softmax', RowsCols, NoParams, SoftmaxPara
   fixedOutput: (node) => softmaxOutputParams(node.output.bits),
   quantize: (node, _p, [xq]) => ({ expTable: expTable(xq!.scale, xq!.bits, softmaxExpFractionBits(node.output.bits)) }),
   int(node, layer, [x]) {
-    const { rows, cols } = node.dims;
+    const { cols } = node.dims;
+    const rows = x!.length / cols; // every row of every window in the batch
     const q = layer.params;
     const K = BigInt(2 ** layer.output.bits - 1);
     const zy = layer.output.zeroPoint;
-    const out = new Int32Array(node.output.elements);
+    const out = new Int32Array(x!.length);
     const e = new Array<number>(cols);
     for (let r = 0; r < rows; r++) {
       const base = r * cols;
