@@ -66,6 +66,21 @@ function layerError<K extends LayerKind>(node: LayerNodeOf<K>, model: QuantizedM
   return worst;
 }
 
+/** A kind's integer forward over `windows` windows back to back equals it run window by window. */
+function expectBatchEqualsWindows<K extends LayerKind>(node: LayerNodeOf<K>, model: QuantizedModel, windows: number): void {
+  const sem = KINDS[node.kind].semantics;
+  const layer = layerOfKind(node, model.layers.get(node.path)!);
+  const perWindow = Array.from({ length: windows }, (_, w) => randomLayerInputs(node, 100 + w));
+  const batch = node.inputs.map((i, p) => {
+    const all = new Int32Array(windows * i.elements);
+    perWindow.forEach((ins, w) => all.set(ins[p]!, w * i.elements));
+    return all;
+  });
+  const expected = new Int32Array(windows * node.output.elements);
+  perWindow.forEach((ins, w) => expected.set(sem.int(node, layer, ins), w * node.output.elements));
+  expect(sem.int(node, layer, batch), `${node.path} (${node.kind})`).toEqual(expected);
+}
+
 describe('integer vs float, per kind', () => {
   for (const [norm, bits] of [['batchnorm', 8], ['layernorm', 8]] as const) {
     const design = resolveDesign({ device: 'xc7s50', model: transformer({ window: 24, inputFeatures: 7, dModel: 16, heads: 2, norm }), defaults: { weightBits: bits, outputBits: bits } });
@@ -84,20 +99,7 @@ describe('integer vs float, per kind', () => {
     });
 
     it(`${norm} Transformer at ${bits} bits: every kind's forward over a batch of windows equals it window by window`, () => {
-      const windows = 5;
-      for (const node of layers) {
-        const sem = KINDS[node.kind].semantics;
-        const layer = layerOfKind(node, model.layers.get(node.path)!);
-        const perWindow = Array.from({ length: windows }, (_, w) => randomLayerInputs(node, 100 + w));
-        const batch = node.inputs.map((i, p) => {
-          const all = new Int32Array(windows * i.elements);
-          perWindow.forEach((ins, w) => all.set(ins[p]!, w * i.elements));
-          return all;
-        });
-        const expected = new Int32Array(windows * node.output.elements);
-        perWindow.forEach((ins, w) => expected.set(sem.int(node, layer, ins), w * node.output.elements));
-        expect(sem.int(node, layer, batch), `${node.path} (${node.kind})`).toEqual(expected);
-      }
+      for (const node of layers) expectBatchEqualsWindows(node, model, 5);
     });
 
     it(`${norm} Transformer at ${bits} bits: a requantization factor 3 % off fails every kind with one`, () => {
