@@ -50,25 +50,71 @@ export function memoryBram18Count(role: 'buffer' | 'weights' | 'bias' | 'table',
 }
 
 /**
- * LUTs of a LUTRAM memory with one write and one read port (simple dual port, as the layer buffers are).
- * Depth ≤ 32: RAM32M, 32 × 6 bits per 4 LUTs. Depth ≤ 64: RAM64M, 64 × 3 bits per 4 LUTs. Deeper: banks of
- * RAM64M plus a read multiplexer (one LUT6 per 4 inputs per bit, the rest in MUXF7/MUXF8).
+ * How yosys (memory_libmap with the Series-7 LUTRAM library, lutrams_xc5v.txt) lays out a memory with one write
+ * and one separate read port. Every library option is an instance of 4 LUTs holding `unit` bits of 2^abits
+ * entries; a memory takes `banks` = ⌈depth / 2^abits⌉ address banks of ⌈width / unit⌉ instances each, read
+ * through a banks:1 multiplexer per bit and written through a banks-way enable decoder. yosys picks the option
+ * of least cost, (cost − widthscale)·instances + widthscale·banks·width/unit + ½·(banks − 1)·width (read mux)
+ * + ½·banks when banks > 1 (write decode); on a tie the earlier option in the library. The rule is checked
+ * against the characterization sweep (bench/characterize.ts): 65 × 5 takes three RAM32M (12 LUTs), where
+ * RAM64M banks would take 16.
+ */
+const LUTRAM_OPTIONS = [
+  // dual port (one read/write, one read): RAM32M, a pair of RAM64X1D, RAM128X1D
+  { abits: 5, unit: 4, cost: 8, widthscale: 8 },
+  { abits: 6, unit: 2, cost: 8, widthscale: 8 },
+  { abits: 7, unit: 1, cost: 8, widthscale: 8 },
+  // quad port: RAM32M, RAM64M
+  { abits: 5, unit: 2, cost: 7, widthscale: 7 },
+  { abits: 6, unit: 1, cost: 7, widthscale: 7 },
+  // simple dual port: RAM32M, RAM64M
+  { abits: 5, unit: 6, cost: 8, widthscale: 7 },
+  { abits: 6, unit: 3, cost: 8, widthscale: 7 },
+] as const;
+
+export interface LutramLayout {
+  /** Address banks: entries 2^abits each. */
+  readonly banks: number;
+  /** 4-LUT instances (the LUTRAM count is 4 per instance). */
+  readonly instances: number;
+}
+
+export function lutramLayout(depth: number, width: number): LutramLayout {
+  let best: LutramLayout & { cost: number } = { banks: 0, instances: 0, cost: Infinity };
+  for (const o of LUTRAM_OPTIONS) {
+    const banks = Math.ceil(depth / 2 ** o.abits);
+    const instances = banks * Math.ceil(width / o.unit);
+    const cost = (o.cost - o.widthscale) * instances + (o.widthscale * banks * width) / o.unit + 0.5 * (banks - 1) * width + (banks > 1 ? 0.5 * banks : 0);
+    if (cost < best.cost) best = { banks, instances, cost };
+  }
+  return { banks: best.banks, instances: best.instances };
+}
+
+/**
+ * LUTs of a LUTRAM memory with one write and one read port (simple dual port, as the layer buffers are): the
+ * LUTRAM instances, and the logic LUTs of the read multiplexer and the write-enable decoder across banks.
  */
 export function lutramLuts(depth: number, width: number): { memory: number; readMux: number } {
   return { memory: lutramMemoryLuts(depth, width), readMux: lutramReadMuxLuts(depth, width) };
 }
 
-/** The LUTs of the RAM32M/RAM64M banks themselves (the LUTRAM count). */
+/** The LUTs of the LUTRAM instances themselves (the LUTRAM count). */
 export function lutramMemoryLuts(depth: number, width: number): number {
   if (depth <= 0 || width <= 0) return 0;
-  if (depth <= 32) return 4 * Math.ceil(width / 6);
-  return 4 * Math.ceil(width / 3) * Math.ceil(depth / 64);
+  return 4 * lutramLayout(depth, width).instances;
 }
 
-/** The read multiplexer across banks (logic LUTs, not LUTRAM). */
+/** LUT6s of a banks:1 multiplexer: 4:1 per LUT6 (with the slice's MUXF7/F8), in stages. */
+function bankMuxLuts(banks: number): number {
+  return banks <= 1 ? 0 : banks <= 4 ? 1 : Math.ceil(banks / 4) + bankMuxLuts(Math.ceil(banks / 4));
+}
+
+/** The read multiplexer across banks, per bit, and the write-enable decoder (logic LUTs, not LUTRAM). */
 export function lutramReadMuxLuts(depth: number, width: number): number {
-  const banks = Math.ceil(depth / 64);
-  return depth > 32 && banks > 1 && width > 0 ? width * Math.ceil(banks / 4) : 0;
+  if (depth <= 0 || width <= 0) return 0;
+  const { banks } = lutramLayout(depth, width);
+  const decoder = banks <= 1 ? 0 : banks <= 4 ? banks : 2 * banks - 2;
+  return width * bankMuxLuts(banks) + decoder;
 }
 
 /** DSP48E1 multiplier port limits for signed operands (A: 25 bits, B: 18 bits). */

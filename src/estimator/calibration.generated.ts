@@ -6,44 +6,44 @@ export const CALIBRATION: Calibration = {
   "source": "bench/calibration/data.json (GHDL 2.0.0 (Debian 2.0.0+dfsg-6.2+b2) [Dunoon edition]; Yosys 0.23 (git sha1 7ce5011c24b)); fitted by bench/calibrate.ts, ridge 0.02 towards 1",
   "lut": {
     "linear": {
-      "memory": 1.0286,
-      "arith": 0.7854,
-      "mux": 1.2983,
-      "control": 0.6398,
-      "multiplier": 0.9201
+      "memory": 0.9947,
+      "arith": 0.8246,
+      "mux": 1.2773,
+      "control": 0.5755,
+      "multiplier": 0.9185
     },
     "posenc": {
-      "memory": 0.6417,
-      "arith": 0.9221,
-      "mux": 0.9811,
-      "control": 0.8032,
-      "multiplier": 0.4865
+      "memory": 0.622,
+      "arith": 0.9454,
+      "mux": 0.9792,
+      "control": 0.739,
+      "multiplier": 0.4855
     },
     "matmul": {
-      "memory": 1.0724,
-      "arith": 0.834,
-      "mux": 0.967,
-      "control": 0.8718,
-      "multiplier": 0.9023
+      "memory": 1.0624,
+      "arith": 0.8879,
+      "mux": 0.9562,
+      "control": 0.7743,
+      "multiplier": 0.898
     },
     "softmax": {
-      "memory": 1.1864,
-      "arith": 0.8514,
-      "mux": 0.9884,
-      "control": 1.3842
+      "memory": 1.1337,
+      "arith": 0.8945,
+      "mux": 0.9874,
+      "control": 1.2435
     },
     "add": {
-      "memory": 1.1283,
-      "arith": 0.9832,
-      "mux": 1.0268,
-      "control": 0.4679,
-      "multiplier": 0.4136
+      "memory": 0.9344,
+      "arith": 1.0038,
+      "mux": 1.0189,
+      "control": 0.3847,
+      "multiplier": 0.4145
     },
     "batchnorm": {
-      "memory": 1.2118,
-      "arith": 0.8591,
-      "mux": 0.8754,
-      "control": 0.454,
+      "memory": 1.0312,
+      "arith": 0.9268,
+      "mux": 0.8722,
+      "control": 0.332,
       "multiplier": 0.6462
     },
     "avgpool": {
@@ -53,15 +53,15 @@ export const CALIBRATION: Calibration = {
       "multiplier": 0.3239
     },
     "layernorm": {
-      "memory": 0.8066,
-      "arith": 0.9707,
-      "mux": 1.0344,
-      "control": 1.2427,
-      "multiplier": 0.9101
+      "memory": 0.7923,
+      "arith": 0.9711,
+      "mux": 1.0327,
+      "control": 1.2305,
+      "multiplier": 0.9071
     },
     "top": {
-      "mux": 6.7889,
-      "control": 6.4437
+      "mux": 6.0056,
+      "control": 6.0056
     }
   },
   "ff": {

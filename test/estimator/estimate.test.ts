@@ -22,11 +22,20 @@ describe('mapping rules', () => {
     expect(bram18Count(0, 8)).toBe(0);
   });
 
-  it('counts LUTRAM LUTs per RAM32M / RAM64M bank', () => {
+  it('counts LUTRAM LUTs as yosys lays the memory out (least memlib cost)', () => {
     expect(lutramLuts(32, 6)).toEqual({ memory: 4, readMux: 0 });
     expect(lutramLuts(64, 8)).toEqual({ memory: 12, readMux: 0 });
-    expect(lutramLuts(256, 8)).toEqual({ memory: 48, readMux: 8 });
-    expect(lutramLuts(384, 8).memory).toBe(4 * 3 * 6);
+    // four RAM64M banks of three instances: a 4:1 mux LUT per bit and a 4-way write decoder
+    expect(lutramLuts(256, 8)).toEqual({ memory: 48, readMux: 8 + 4 });
+    expect(lutramLuts(384, 8).memory).toBe(4 * 6 * 3);
+    // Synthesized with yosys 0.23 (synth_xilinx, the characterization flow): instances by shape. Three RAM32M
+    // banks beat two RAM64M banks at 65-96 entries up to 6 bits (the 5-bit buffers of issue 12: 12, not 16).
+    const synthesized: [number, number, number][] = [
+      [65, 1, 4], [65, 2, 8], [65, 3, 12], [65, 5, 12], [96, 6, 12], [96, 7, 24], [65, 16, 36],
+      [128, 3, 8], [128, 5, 16], [128, 16, 48], [129, 1, 12], [129, 4, 20], [129, 7, 36], [129, 12, 40],
+      [192, 4, 24], [192, 16, 72], [256, 7, 48], [512, 1, 32], [512, 16, 192],
+    ];
+    for (const [depth, width, luts] of synthesized) expect(lutramLuts(depth, width).memory, `${depth} x ${width}`).toBe(luts);
   });
 
   it('counts DSP48E1 slices like yosys splits products', () => {
