@@ -15,6 +15,10 @@ uses running_mean / running_var with eps 1e-5.
 
 Deterministic: fixed seeds, torch.use_deterministic_algorithms(True), one CPU thread.
 Run with Debian's Python (python3-torch 1.13, python3-onnx): /usr/bin/python3 models/airbase-pm10/train.py
+
+Other shapes (the deployability study, bench/deploy.ts), the same data, seed and recipe with a shorter patience,
+writing only the weights:
+  /usr/bin/python3 models/airbase-pm10/train.py --shape DMODEL,HEADS,LAYERS --out DIR [--max-epochs N --patience N]
 """
 import copy
 import csv
@@ -286,9 +290,9 @@ def predict(model, x, dtype=torch.float32):
         return model(torch.tensor(x, dtype=dtype)).numpy().astype(np.float64)
 
 
-def fit(sets):
+def fit(sets, options=None, max_epochs=MAX_EPOCHS, patience=PATIENCE):
     """AdamW on the MSE of the normalized target; keeps the weights of the best validation RMSE."""
-    model = KilnTransformer(**OPTIONS, dropout=DROPOUT)
+    model = KilnTransformer(**(options or OPTIONS), dropout=DROPOUT)
     decay = [p for nm, p in model.named_parameters() if nm.endswith('weight') and 'norm' not in nm]
     no_decay = [p for nm, p in model.named_parameters() if not (nm.endswith('weight') and 'norm' not in nm)]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': WEIGHT_DECAY},
@@ -301,7 +305,7 @@ def fit(sets):
     gen = torch.Generator().manual_seed(SEED)
     best = (math.inf, -1, None)
     log = []
-    for epoch in range(MAX_EPOCHS):
+    for epoch in range(max_epochs):
         model.train()
         perm = torch.randperm(len(xtr_t), generator=gen)
         total = 0.0
@@ -320,7 +324,7 @@ def fit(sets):
         log.append((epoch, total / len(perm), val))
         if val < best[0] - 1e-6:
             best = (val, epoch, copy.deepcopy(model.state_dict()))
-        if epoch - best[1] >= PATIENCE:
+        if epoch - best[1] >= patience:
             break
     model.load_state_dict(best[2])
     model.eval()
@@ -450,5 +454,55 @@ def write_results(results, bounds, dates, mean, std, tcol, best, epochs, onnx_na
         f.write('\n'.join(L))
 
 
+def train_shape(shape, out, max_epochs, patience):
+    """One shape of the deployability grid: train it and write DIR/model.safetensors (and a line of results)."""
+    d_model, heads, layers = (int(v) for v in shape.split(','))
+    options = dict(OPTIONS, dModel=d_model, heads=heads, encoderLayers=layers, ffnDim=4 * d_model)
+    t0 = time.time()
+    torch.manual_seed(SEED)
+    np.random.seed(SEED)
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(1)
+    _, values = load_data()
+    bounds = split_bounds(len(values))
+    tr = bounds['train']
+    mean = values[tr[0]:tr[1]].mean(axis=0)
+    std = values[tr[0]:tr[1]].std(axis=0)
+    z = (values - mean) / std
+    tcol = FEATURES.index(TARGET)
+    sets = {k: windows(z, lo, hi, options['window'], tcol) for k, (lo, hi) in bounds.items()}
+    model, best, log = fit(sets, options, max_epochs, patience)
+    names = tensor_names(layers)
+    sd = model.state_dict()
+    tensors = [(k, sd[k].detach().numpy().astype(np.float32)) for k in names]
+    meta = {
+        'format': 'pt',
+        'producer': 'kiln models/airbase-pm10/train.py --shape',
+        'kiln.transformer': json.dumps(options, separators=(',', ':')),
+        'features': ','.join(FEATURES),
+        'target': TARGET,
+        'normalization.mean': json.dumps(mean.tolist()),
+        'normalization.std': json.dumps(std.tolist()),
+    }
+    os.makedirs(out, exist_ok=True)
+    write_safetensors(os.path.join(out, 'model.safetensors'), tensors, meta)
+    _, xte, yte = sets['test']
+    result = {'shape': options, 'epochs': len(log), 'bestEpoch': best[1], 'validationRmse': best[0],
+              'testRmse': rmse(predict(model, xte), yte), 'seconds': round(time.time() - t0, 1)}
+    with open(os.path.join(out, 'training.json'), 'w') as f:
+        json.dump(result, f, indent=1)
+    print(json.dumps(result))
+
+
 if __name__ == '__main__':
-    main()
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--shape', help='DMODEL,HEADS,LAYERS: train that shape only (FFN 4 x DMODEL)')
+    parser.add_argument('--out', help='folder for the shape\'s model.safetensors')
+    parser.add_argument('--max-epochs', type=int, default=100)
+    parser.add_argument('--patience', type=int, default=15)
+    args = parser.parse_args()
+    if args.shape:
+        train_shape(args.shape, args.out, args.max_epochs, args.patience)
+    else:
+        main()
