@@ -256,7 +256,8 @@ const lines = [
 ];
 console.log(lines.join('\n'));
 if (!values['no-write']) {
-  writeFileSync(join(ROOT, 'bench/results/deploy.md'), lines.join('\n'));
-  writeFileSync(join(ROOT, 'bench/results/deploy.json'), JSON.stringify({ machine: m, evaluations: EVALUATIONS, maxLoss: MAX_LOSS, counts, cells, confirmations }, null, 1) + '\n');
+  const results = join(ROOT, 'bench', 'results');
+  writeFileSync(join(results, 'deploy.md'), lines.join('\n'));
+  writeFileSync(join(results, 'deploy.json'), JSON.stringify({ machine: m, evaluations: EVALUATIONS, maxLoss: MAX_LOSS, counts, cells, confirmations }, null, 1) + '\n');
   console.error('wrote bench/results/deploy.{md,json}');
 }

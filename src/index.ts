@@ -5,3 +5,4 @@ export { DEVICES, DEVICE_IDS, findDevice, type Device, type DeviceId } from './d
 export { resolveDesign } from './ir/index.js';
 export type { LayerNode, ResolvedDesign, MemoryNode, MultiplierNode, TensorInfo } from './ir/index.js';
 export { estimateDesign, estimateLayer, type Estimate, type LayerEstimate } from './estimator/index.js';
+export { quantizeWindow, dequantizeOutput, type HostInterface, type HostTensor } from './host/index.js';

@@ -275,6 +275,7 @@ function reportInputs(design: ResolvedDesign, inputs: ModelInputs, quantized: Re
         }
       : {}),
     ...(inputs.test ? { accuracy: evaluate(design, quantized.model, quantized.floatParams, inputs.test, { floatKeys: quantized.floatKeys, ...(cache ? { cache } : {}) }) } : {}),
+    quantization: { input: quantized.model.layers.get(design.layers[0]!.path)!.output, output: quantized.model.layers.get(design.output)!.output },
   };
 }
 

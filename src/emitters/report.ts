@@ -7,6 +7,8 @@ import type { Estimate } from '../estimator/index.js';
 import { describeErrorBands, estimatorErrorBands, type ErrorBands } from '../estimator/error-bands.js';
 import { renderAdvice, type OverBudgetAdvice } from '../search/advice.js';
 import type { Evaluation } from '../reference/index.js';
+import type { AffineParams } from '../arith/index.js';
+import type { HostInterface } from '../host/index.js';
 import { buildProblems } from '../ir/capability.js';
 import { formatCount } from '../util/format.js';
 import type { LayerNode, MemoryNode, ResolvedDesign } from '../ir/types.js';
@@ -65,6 +67,11 @@ export interface Report {
   data?: ReportData;
   /** The integer model against the float model and the persistence baseline on the test split. */
   accuracy?: ReportAccuracy;
+  /**
+   * What the host writes to the input port and reads from the output port (src/host/index.ts applies it); absent
+   * when the build quantized nothing (an over-budget design too large to generate).
+   */
+  host?: HostInterface;
   layers: ReportLayer[];
   /** Whether kiln can build the design; when not, `notBuildable` says why (and the layers concerned say so too). */
   buildable: boolean;
@@ -109,6 +116,8 @@ export interface ReportInputs {
   weights?: { file: string; format: 'safetensors' | 'onnx'; sha256: string };
   data?: ReportData;
   accuracy?: Evaluation;
+  /** The quantization of the model's input and output (the host interface's scales). */
+  quantization?: { input: AffineParams; output: AffineParams };
 }
 
 export function createReport(
@@ -178,6 +187,7 @@ export function createReport(
       : { source: 'synthetic', seed: design.weights.seed, note: 'synthetic parameters generated from the seed; not a trained model' },
     ...(meta.inputs?.data ? { data: meta.inputs.data } : {}),
     ...(meta.inputs?.accuracy ? { accuracy: { split: 'test', ...meta.inputs.accuracy, ...(design.accuracy ? { budget: { maxRmseIncrease: design.accuracy.maxRmseIncrease, met: meta.inputs.accuracy.rmseIncrease <= design.accuracy.maxRmseIncrease } } : {}) } } : {}),
+    ...(meta.inputs?.quantization ? { host: hostInterface(design, meta.inputs.quantization, meta.inputs.data) } : {}),
     layers,
     buildable: found.length === 0,
     ...(found.length > 0 ? { notBuildable: found.map((p) => p.message) } : {}),
@@ -188,6 +198,38 @@ export function createReport(
     over: [...estimate.over],
     ...(meta.advice && !estimate.fits ? { overBudget: meta.advice } : {}),
     ...(synthesizedTotal ? { synthesizedTotal: pickResources(synthesizedTotal) } : {}),
+  };
+}
+
+/** The ports, shapes, layouts and quantization the host needs (docs/host-interface.md). */
+function hostInterface(design: ResolvedDesign, q: { input: AffineParams; output: AffineParams }, data: ReportData | undefined): HostInterface {
+  const input = design.layers[0]!;
+  const output = design.layers.find((l) => l.path === design.output)!;
+  const columnsOf = (names: readonly string[]) => {
+    if (!data) return {};
+    const index = names.map((c) => data.normalization.columns.indexOf(c));
+    return { columns: names, normalization: { mean: index.map((i) => data.normalization.mean[i]!), std: index.map((i) => data.normalization.std[i]!) } };
+  };
+  const [time, features] = input.output.shape.length === 2 ? input.output.shape : [1, input.output.elements];
+  return {
+    input: {
+      ports: 'in_we, in_addr, in_data',
+      shape: [time!, features!],
+      layout: `row-major [time][feature]: in_addr = t·${features} + f`,
+      bits: input.output.bits,
+      scale: q.input.scale,
+      zeroPoint: q.input.zeroPoint,
+      ...columnsOf(data?.features ?? []),
+    },
+    output: {
+      ports: 'out_addr, out_data (one cycle latency)',
+      shape: [1, output.output.elements],
+      layout: 'out_addr = k for output k',
+      bits: output.output.bits,
+      scale: q.output.scale,
+      zeroPoint: q.output.zeroPoint,
+      ...columnsOf(data?.targets ?? []),
+    },
   };
 }
 
