@@ -113,6 +113,7 @@ export class Search {
     this.descend(this.place(base.candidate), sensitivity, base.accuracy.rmse, Math.floor((this.budget - this.accuracyMemo.size) / 2));
     this.progress('descent');
     this.evolve();
+    this.placeArchive();
     const front = this.final ? this.rescoredFront([...this.nearFront(3), base, ...uniform.map((u) => u.point)]) : this.front();
     this.progress('done');
     return {
@@ -234,8 +235,9 @@ export class Search {
       while (offspring.length < size && attempts++ < size * 8) {
         const a = this.tournament(population);
         const b = this.tournament(population);
-        let child = this.mutate(this.crossover(a.candidate, b.candidate));
-        if (this.rng.next() < 0.5) child = this.place(child);
+        const raw = this.mutate(this.crossover(a.candidate, b.candidate));
+        // storage and mapping as inherited half of the time, placed within the budget otherwise
+        const child = this.rng.next() < 0.5 ? this.place(raw) : raw;
         if (this.archive.has(candidateKey(child))) continue;
         const p = this.score(child);
         if (!p) break;
@@ -244,6 +246,18 @@ export class Search {
       if (offspring.length === 0) break;
       population = this.select([...population, ...offspring], size);
       this.progress('evolution');
+    }
+  }
+
+  /**
+   * Every candidate's widths with their storage and mapping placed within the budget: storage does not change
+   * accuracy, so this costs estimates, not evaluations, and lowers the LUTs of points the evolution left with
+   * an inherited placement.
+   */
+  private placeArchive(): void {
+    for (const p of [...this.archive.values()]) {
+      const placed = this.place(p.candidate);
+      if (!this.archive.has(candidateKey(placed))) this.score(placed);
     }
   }
 
