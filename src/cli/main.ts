@@ -92,8 +92,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(commandHelp(name));
       return EXIT_OK;
     }
-    if (positionals.length > 0) return usageError(`unexpected argument '${positionals[0]}'`, io, wantsJson, `usage: ${command.usage}`);
-    return await command.run(values, io);
+    const wanted = command.positionals?.count ?? 0;
+    if (positionals.length > wanted) return usageError(`unexpected argument '${positionals[wanted]}'`, io, wantsJson, `usage: ${command.usage}`);
+    if (positionals.length < wanted) return usageError(`missing ${command.positionals!.names.split(' ').slice(positionals.length).join(' ')}`, io, wantsJson, `usage: ${command.usage}`);
+    return await command.run(values, io, positionals);
   } catch (caught) {
     // A failed file-system call is the machine's state, not a bug: a KILN_E_IO diagnostic like the others.
     const err = isSystemError(caught) ? systemErrorDiagnostic(caught, io.cwd) : caught;

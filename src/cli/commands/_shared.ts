@@ -21,7 +21,9 @@ export interface Command {
   usage: string;
   details: string;
   options: ParseArgsConfig['options'];
-  run(values: OptionValues, io: Io): Promise<number>;
+  /** Arguments that are not options (the files of `kiln diff`); none unless declared. */
+  positionals?: { count: number; names: string };
+  run(values: OptionValues, io: Io, positionals?: readonly string[]): Promise<number>;
 }
 
 export const COMMON_OPTIONS = {
