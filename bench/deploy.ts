@@ -15,7 +15,8 @@
  * (every synthesized total within the device) and `kiln sim` (every testbench bit-exact, cycles as estimated).
  *
  *   npm run bench:deploy                               everything; writes bench/results/deploy.{md,json}
- *   npm run bench:deploy -- --models DIR               trained shapes (default /tmp/kiln-deploy-models; trains missing ones)
+ *   npm run bench:deploy -- --models DIR               trained shapes and finished cells (default /tmp/kiln-deploy-models;
+ *                                                      trains missing shapes; run again after an interruption to go on)
  *   npm run bench:deploy -- --evaluations N            accuracy evaluations per search (default 150)
  *   npm run bench:deploy -- --no-confirm --no-write    the study only, printed
  *   npm run bench:deploy -- --only d8-h1-l1,d16-h2-l2  some shapes (with --no-write)
@@ -101,9 +102,15 @@ const cpu = () => {
 
 // 2. The study.
 const cells: Cell[] = [];
+// Each cell is kept in --models as it finishes, so an interrupted run goes on where it stopped.
+const cellFile = (s: Shape, device: string) => join(values.models!, 'cells', `${shapeName(s)}-${device}-e${EVALUATIONS}.json`);
 for (const s of shapes) {
   const weights = trained(s);
   for (const device of DEVICES) {
+    if (existsSync(cellFile(s, device))) {
+      cells.push(JSON.parse(readFileSync(cellFile(s, device), 'utf8')) as Cell);
+      continue;
+    }
     const t0 = cpu();
     const config = configOf(s, device, weights);
     const design = resolveDesign(config);
@@ -124,6 +131,8 @@ for (const s of shapes) {
     }
     cell.cpuSeconds = Math.round((cpu() - t0) * 10) / 10;
     cells.push(cell);
+    mkdirSync(dirname(cellFile(s, device)), { recursive: true });
+    writeFileSync(cellFile(s, device), JSON.stringify(cell));
     console.error(`${cell.shape} on ${device}: uniform 8-bit ${cell.uniform8.fits ? 'fits' : 'over'}; best uniform ${cell.bestUniform ? `${cell.bestUniform.bits}-bit` : '-'}; search ${cell.search ? `fits (${(cell.search.rmseIncrease * 100).toFixed(1)} % loss)` : cell.infeasible ? 'nothing fits' : '-'} (${cell.cpuSeconds} s)`);
   }
 }
