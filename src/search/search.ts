@@ -8,7 +8,9 @@
  *    quantization-noise model (added MSE ∝ 4^−bits) to predict every width of every gene;
  * 3. a greedy descent: from the configured widths, lower one width at a time, the one the sensitivities say
  *    costs the least accuracy per resource saved, scoring the candidates along the way (half what is left);
- * 4. NSGA-II on the whole genome (widths, storages, mappings) until the evaluation budget is spent.
+ * 4. NSGA-II on the whole genome (widths, storages, mappings), three quarters of what is left;
+ * 5. gap filling: each front point's most promising one-step-narrower neighbour, round after round, until the
+ *    evaluation budget is spent.
  * Every candidate whose widths change gets a placement: memories into BRAM and multipliers onto DSPs where they
  * save the most LUTs within the budget (a knapsack per block type; layer costs add up, so it is exact for the
  * LUT count). The front is the non-dominated set of fitting candidates over the chosen objectives.
@@ -25,6 +27,8 @@ export type Objective = (typeof OBJECTIVES)[number];
 /** Error against LUTs: BRAM18 and DSP are held to the budget as constraints unless named as objectives too. */
 export const DEFAULT_OBJECTIVES: readonly Objective[] = ['rmse', 'lut'];
 export const DEFAULT_EVALUATIONS = 300;
+/** Share of the evaluations left after the descent that fills the front's gaps at the end. */
+const POLISH_SHARE = 0.25;
 
 export interface SearchPoint {
   readonly candidate: Candidate;
@@ -112,7 +116,8 @@ export class Search {
     // the descent may spend half of what is left; the evolution the rest
     this.descend(this.place(base.candidate), sensitivity, base.accuracy.rmse, Math.floor((this.budget - this.accuracyMemo.size) / 2));
     this.progress('descent');
-    this.evolve();
+    this.evolve(this.budget - Math.floor((this.budget - this.accuracyMemo.size) * POLISH_SHARE));
+    this.polish(sensitivity);
     this.placeArchive();
     const front = this.final ? this.rescoredFront([...this.nearFront(3), base, ...uniform.map((u) => u.point)]) : this.front();
     this.progress('done');
@@ -225,11 +230,11 @@ export class Search {
     }
   }
 
-  /** NSGA-II over the whole genome, seeded with what the earlier phases found. */
-  private evolve(): void {
+  /** NSGA-II over the whole genome, seeded with what the earlier phases found, until `until` evaluations. */
+  private evolve(until: number): void {
     const size = 24;
     let population = this.select([...this.archive.values()], size);
-    while (!this.exhausted()) {
+    while (!this.exhausted() && this.accuracyMemo.size < until) {
       const offspring: SearchPoint[] = [];
       let attempts = 0;
       while (offspring.length < size && attempts++ < size * 8) {
@@ -245,6 +250,37 @@ export class Search {
       }
       if (offspring.length === 0) break;
       population = this.select([...population, ...offspring], size);
+      this.progress('evolution');
+    }
+  }
+
+  /**
+   * The rest of the budget fills the front's gaps: round after round, each front point's most promising
+   * neighbour one width step narrower (the least predicted error per LUT saved, from the sensitivities), placed
+   * within the budget. Evolution leaves the middle of the front thin; these steps land just below its points.
+   */
+  private polish(sensitivity: Map<string, number>): void {
+    for (let round = 0; !this.exhausted(); round++) {
+      let scored = 0;
+      for (const p of this.front()) {
+        const here = p.cost.lut;
+        let best: { c: Candidate; score: number } | undefined;
+        for (const g of this.space.precisionGenes) {
+          if (p.candidate[g]! === 0) continue;
+          const lowered = Uint8Array.from(p.candidate);
+          lowered[g] = p.candidate[g]! - 1;
+          const placed = this.place(lowered);
+          if (this.archive.has(candidateKey(placed))) continue;
+          const saved = here - this.cost(placed).lut;
+          const added = Math.max(0, (sensitivity.get(`${g}:${lowered[g]!}`) ?? 0) - (sensitivity.get(`${g}:${p.candidate[g]!}`) ?? 0));
+          const score = (added + 1e-9) / Math.max(saved, 1e-3);
+          if (!best || score < best.score) best = { c: placed, score };
+        }
+        if (!best) continue;
+        if (!this.score(best.c)) return;
+        scored++;
+      }
+      if (scored === 0) return;
       this.progress('evolution');
     }
   }
