@@ -22,6 +22,11 @@ export interface Device {
   readonly dsp: number;
   /** Nominal clock used when the config gives none. */
   readonly defaultClockMHz: number;
+  /**
+   * The fastest clock the part can distribute at its speed grade (the global clock buffer's maximum), with its
+   * source: a bound no design exceeds, not a timing sign-off (logic, DSP and block RAM paths are slower).
+   */
+  readonly clockLimit: { readonly speedGrade: string; readonly maxMHz: number; readonly source: string };
   /** Where the figures come from. */
   readonly source: string;
 }
@@ -48,6 +53,8 @@ function spartan7(
     bram18: bram36 * 2,
     dsp,
     defaultClockMHz: 100,
+    // every part string of the database ends in -2, the fastest Spartan-7 speed grade
+    clockLimit: { speedGrade: '-2', maxMHz: 628, source: 'DS189 v1.10 (Spartan-7 DC and AC Switching Characteristics), Table 32: FMAX_BUFG 628 MHz at speed grade -2' },
     source: note ? `${DS180}; ${note}` : DS180,
   };
 }

@@ -9,6 +9,7 @@ import { renderAdvice, type OverBudgetAdvice } from '../search/advice.js';
 import type { Evaluation } from '../reference/index.js';
 import type { AffineParams } from '../arith/index.js';
 import type { HostInterface } from '../host/index.js';
+import { checkClock, type ClockCheck } from '../devices/timing.js';
 import { buildProblems } from '../ir/capability.js';
 import { formatCount } from '../util/format.js';
 import type { LayerNode, MemoryNode, ResolvedDesign } from '../ir/types.js';
@@ -60,6 +61,8 @@ export interface Report {
   model: string;
   device: { id: string; part: string; source: string } & Record<ResourceName, number>;
   clockMHz: number;
+  /** clockMHz against the part's global clock limit (src/devices/timing.ts): a bound, not a timing sign-off. */
+  timing: ClockCheck;
   budget: Record<ResourceName, number>;
   limits: Record<ResourceName, number>;
   weights: { source: 'synthetic'; seed: number; note: string } | { source: 'file'; file: string; format: 'safetensors' | 'onnx'; sha256: string; note: string };
@@ -180,6 +183,7 @@ export function createReport(
     model: design.name,
     device: { id: d.id, part: d.part, source: d.source, lut: d.lut, ff: d.ff, lutram: d.lutram, bram18: d.bram18, dsp: d.dsp },
     clockMHz: design.clockMHz,
+    timing: checkClock(design.device, design.clockMHz),
     budget: { ...design.budget },
     limits: { ...design.limits },
     weights: meta.inputs?.weights

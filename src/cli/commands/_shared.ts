@@ -39,6 +39,14 @@ export const CONFIG_HELP = `  -c, --config PATH   config file (default: search f
                       time the config may take to evaluate (default ${DEFAULT_CONFIG_TIMEOUT_MS / 1000}); a config that
                       loops or never settles is stopped then, exit 2`;
 export const JSON_HELP = '      --json          print the result as JSON on stdout; logs go to stderr';
+export const STRICT_HELP = `      --strict        exit 1 when clockMHz is above the part's global clock limit (without it: a warning)`;
+
+/** The clock warning (always printed) and, under --strict, exit 1 when the clock is above the part's limit. */
+export function clockExit(report: Report, strict: boolean, io: Io): number {
+  if (report.timing.withinLimit) return 0;
+  io.stderr(`kiln: warning: ${report.timing.note}\n`);
+  return strict ? 1 : 0;
+}
 
 /** Exit 0 when the design fits its budget, 1 (naming the resources) when it does not. */
 export function fitExit(fits: boolean, over: readonly string[], io: Io): number {

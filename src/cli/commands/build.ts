@@ -2,11 +2,11 @@ import { relative } from 'node:path';
 import { buildProject } from '../../build/index.js';
 import { renderConsoleTable } from '../../emitters/report.js';
 import { formatBuildSummary } from '../../build/summary.js';
-import { accuracyExit, COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, configOptions, type Command } from './_shared.js';
+import { accuracyExit, clockExit, COMMON_OPTIONS, CONFIG_HELP, fitExit, JSON_HELP, STRICT_HELP, configOptions, type Command } from './_shared.js';
 
 export const build: Command = {
   summary: 'validate the config, estimate, write the reports, the VHDL and its testbenches (incrementally)',
-  usage: 'kiln build [--config PATH] [--config-timeout SECONDS] [--out DIR] [--force] [--json]',
+  usage: 'kiln build [--config PATH] [--config-timeout SECONDS] [--out DIR] [--force] [--strict] [--json]',
   details: `Writes report.json (schema: docs/report-schema.md) and report.md, the VHDL (vhdl/, compile order in
 vhdl/files.txt) and the self-checking testbenches with their vectors (sim/) into the output directory.
 Nothing is written when the config is invalid.
@@ -28,10 +28,11 @@ ${CONFIG_HELP}
 ${JSON_HELP}; adds "rebuilt" [{unit, reason}], "unchanged",
                       "removed", "full", "warnings" and "calibrated" (layers whose
                       float calibration this build computed) to the report
+${STRICT_HELP}
 
-Exit codes: 0 fits the device budget, 1 over budget, 2 configuration, usage or I/O error (including
-another build running into the same directory).`,
-  options: { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' }, force: { type: 'boolean', short: 'f' } },
+Exit codes: 0 fits the device budget, 1 over budget (or, with --strict, a clock above the part's limit),
+2 configuration, usage or I/O error (including another build running into the same directory).`,
+  options: { ...COMMON_OPTIONS, out: { type: 'string', short: 'o' }, force: { type: 'boolean', short: 'f' }, strict: { type: 'boolean' } },
   async run(values, io) {
     const result = await buildProject({
       cwd: io.cwd,
@@ -67,7 +68,8 @@ another build running into the same directory).`,
     io.stderr(formatBuildSummary(b, { cwd: io.cwd, outDir: result.outDir, delta: !values.json, files: false }).join('\n') + '\n');
     if (b.noHardware) io.stderr(`kiln: no VHDL generated: the design is over budget, and ${b.noHardware.replace(/^the design is /, 'it is ')}\n`);
     io.stderr(`wrote ${result.written.length} files to ${rel(result.outDir) || '.'}/ (report.json, report.md${result.testbenches.length > 0 ? ', vhdl/, sim/' : ''})\n`);
+    const clock = clockExit(result.report, values.strict === true, io);
     const fit = fitExit(result.report.fits, result.report.over, io);
-    return fit !== 0 ? fit : accuracyExit(result.report, io);
+    return fit !== 0 ? fit : clock !== 0 ? clock : accuracyExit(result.report, io);
   },
 };
