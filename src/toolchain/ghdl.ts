@@ -41,6 +41,8 @@ export interface GhdlRunResult {
   phase: 'analyse' | 'elaborate' | 'run';
   /** Exit code of that phase (null if it was killed, e.g. on timeout). */
   exitCode: number | null;
+  /** The time limit (`timeoutMs`) killed that phase. */
+  timedOut: boolean;
   /** Output of all phases run, in order. */
   stdout: string;
   stderr: string;
@@ -138,6 +140,7 @@ export function ghdlVersion(): string | undefined {
 
 interface Exec {
   exitCode: number | null;
+  timedOut: boolean;
   stdout: string;
   stderr: string;
 }
@@ -175,7 +178,7 @@ function exec(args: string[], cwd: string, deadline: number, backend?: string): 
     child.on('close', (code) => {
       clearTimeout(timer);
       if (timedOut) stderr += `\n[kiln: ghdl ${args[0]} killed: time limit exceeded]\n`;
-      resolvePromise({ exitCode: timedOut ? null : code, stdout, stderr });
+      resolvePromise({ exitCode: timedOut ? null : code, timedOut, stdout, stderr });
     });
   });
 }
@@ -225,12 +228,12 @@ export async function runGhdl(o: GhdlRunOptions): Promise<GhdlRunResult> {
   ];
   let stdout = '';
   let stderr = '';
-  let last: { phase: GhdlRunResult['phase']; exitCode: number | null } = { phase: 'analyse', exitCode: null };
+  let last: { phase: GhdlRunResult['phase']; exitCode: number | null; timedOut: boolean } = { phase: 'analyse', exitCode: null, timedOut: false };
   for (const [phase, args] of phases) {
     const r = await exec(args, workDir, deadline, backend);
     stdout += r.stdout;
     stderr += r.stderr;
-    last = { phase, exitCode: r.exitCode };
+    last = { phase, exitCode: r.exitCode, timedOut: r.timedOut };
     if (r.exitCode !== 0) break;
   }
   return { ok: last.phase === 'run' && last.exitCode === 0, ...last, stdout, stderr, durationMs: Date.now() - start };

@@ -44,9 +44,13 @@ export interface SimResult {
 export interface SimulateOptions {
   outDir: string;
   jobs?: number;
+  /** Time limit per testbench, all GHDL phases together (default SIM_TIME_LIMIT_MS). */
   timeoutMs?: number;
   onResult?: (r: SimResult, done: number, total: number) => void;
 }
+
+/** Default time limit of one testbench (analysis, elaboration and run). */
+export const SIM_TIME_LIMIT_MS = 600_000;
 
 /** Simulated cycles from which a compiled GHDL back end's slower elaboration pays off. */
 export const COMPILED_BACKEND_CYCLES = 200_000;
@@ -75,10 +79,14 @@ async function simulateOne(tb: TestbenchEntry, o: SimulateOptions): Promise<SimR
     files: tb.sources.map((s) => join(outDir, s)),
     top: tb.top,
     generics: Object.fromEntries(Object.entries(tb.vectors).map(([k, v]) => [k, join(outDir, v)])),
-    timeoutMs: o.timeoutMs ?? 600_000,
+    timeoutMs: o.timeoutMs ?? SIM_TIME_LIMIT_MS,
     // Long runs (the whole model) go to a compiled back end when one is installed.
     compiled: tb.expectedCycles * tb.windows >= COMPILED_BACKEND_CYCLES,
   });
+  if (r.timedOut) {
+    const limit = (o.timeoutMs ?? SIM_TIME_LIMIT_MS) / 1000;
+    return { ...parseSimOutput(tb, r.stdout + r.stderr, false, r.phase, r.durationMs), status: 'error', message: `GHDL ${r.phase === 'run' ? 'simulation' : r.phase === 'analyse' ? 'analysis' : 'elaboration'} ran past the time limit of ${limit} s and was stopped (raise it with --time-limit SECONDS)` };
+  }
   return parseSimOutput(tb, r.stdout + r.stderr, r.ok, r.phase, r.durationMs);
 }
 

@@ -1,4 +1,6 @@
 /** `kiln sim` options and failure modes that do not depend on a simulation result. */
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSource, kiln, project } from '../helpers.js';
 import { itGhdl } from '../hardware/_harness.js';
@@ -52,5 +54,35 @@ describe('kiln sim', () => {
     expect(out.results).toHaveLength(1);
     expect(out.results[0]).toMatchObject({ unit: 'encoder.0.attn.softmax', status: 'pass' });
     expect(out.results[0]!.cycles).toBe(out.results[0]!.expectedCycles);
+  });
+
+  it('rejects a bad --time-limit value', async () => {
+    const dir = project({ 'fpga.config.mjs': small });
+    for (const bad of ['0', '-3', 'soon']) {
+      const r = await kiln(['sim', `--time-limit=${bad}`], dir);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(/--time-limit must be a positive number of seconds/);
+    }
+  });
+
+  itGhdl('a testbench that runs past --time-limit is stopped and reported naming the limit (exit 2)', async () => {
+    const dir = project({ 'fpga.config.mjs': small });
+    // a GHDL whose simulation never ends: analysis and elaboration are real, the run sleeps
+    const fake = join(dir, 'slow-ghdl.sh');
+    writeFileSync(fake, `#!/bin/sh\nif [ "$1" = "-r" ]; then exec sleep 60; fi\nexec ghdl "$@"\n`);
+    chmodSync(fake, 0o755);
+    const saved = process.env.KILN_GHDL;
+    process.env.KILN_GHDL = fake;
+    try {
+      const started = Date.now();
+      const r = await kiln(['sim', '--layer', 'encoder.0.attn.softmax', '--time-limit', '3', '--json'], dir);
+      expect(r.code).toBe(2);
+      expect(Date.now() - started).toBeLessThan(40_000);
+      const out = JSON.parse(r.stdout) as { results: { status: string; message: string }[] };
+      expect(out.results[0]).toMatchObject({ status: 'error', message: 'GHDL simulation ran past the time limit of 3 s and was stopped (raise it with --time-limit SECONDS)' });
+    } finally {
+      if (saved === undefined) delete process.env.KILN_GHDL;
+      else process.env.KILN_GHDL = saved;
+    }
   });
 });

@@ -2,12 +2,12 @@ import { buildProject } from '../../build/index.js';
 import { formatCount } from '../../emitters/report.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
-import { simulate, type SimResult } from '../../toolchain/simulate.js';
+import { simulate, SIM_TIME_LIMIT_MS, type SimResult } from '../../toolchain/simulate.js';
 import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fitExit, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command, type Io, type OptionValues, configOptions } from './_shared.js';
 
 export const sim: Command = {
   summary: 'build, then run the generated self-checking testbenches in GHDL',
-  usage: 'kiln sim [--config PATH] [--config-timeout SECONDS] [--out DIR] [--layer PATH] [--jobs N] [--json]',
+  usage: 'kiln sim [--config PATH] [--config-timeout SECONDS] [--out DIR] [--layer PATH] [--jobs N] [--time-limit SECONDS] [--json]',
   details: `Builds like 'kiln build', then simulates every layer's testbench (full-range random inputs) and the
 whole model's (the sample window), comparing every output with kiln's integer reference model and the
 measured cycles with the estimate.
@@ -17,11 +17,14 @@ ${CONFIG_HELP}
   -o, --out DIR       output directory (default: build/ next to the config file)
   -l, --layer PATH    simulate only this layer (its path in the config), or the model name for the whole model
   -j, --jobs N        parallel simulations (default: number of cores)
+      --time-limit SECONDS
+                      time one testbench may take, GHDL's analysis, elaboration and run together
+                      (default ${SIM_TIME_LIMIT_MS / 1000}); one that runs past it is stopped and reported as an error naming it
 ${JSON_HELP}
 
 Exit codes: 0 all outputs and cycle counts match, 1 a mismatch, 2 configuration, usage or tool error
-(GHDL missing: apt-get install ghdl).`,
-  options: TOOL_OPTIONS,
+(GHDL missing: apt-get install ghdl; a testbench past its time limit).`,
+  options: { ...TOOL_OPTIONS, 'time-limit': { type: 'string' } },
   run: runSim,
 };
 
@@ -30,6 +33,11 @@ export const SIM_MAX_CYCLES = 20_000_000;
 
 async function runSim(values: OptionValues, io: Io): Promise<number> {
   const jobs = parseJobs(values);
+  const limit = values['time-limit'];
+  const timeLimitS = limit === undefined ? SIM_TIME_LIMIT_MS / 1000 : Number(limit);
+  if (typeof limit === 'string' && !(/^\d+(\.\d+)?$/.test(limit.trim()) && timeLimitS > 0)) {
+    throw new KilnError([{ code: 'KILN_E_USAGE', severity: 'error', path: ['--time-limit'], message: `--time-limit must be a positive number of seconds, got '${limit}'`, hint: `for example --time-limit ${SIM_TIME_LIMIT_MS / 1000}` }]);
+  }
   if (!ghdlAvailable()) {
     throw new KilnError([{ code: 'KILN_E_TOOL', severity: 'error', path: [], message: 'GHDL is not installed (or not on PATH); kiln sim needs it', hint: 'apt-get install ghdl (Debian/Ubuntu), or set KILN_GHDL to its path' }]);
   }
@@ -74,6 +82,7 @@ async function runSim(values: OptionValues, io: Io): Promise<number> {
     io.stderr(`simulating ${selected.length} testbench${selected.length === 1 ? '' : 'es'} with ${ghdlVersion()}\n`);
     const results = await simulate(selected, {
       outDir: result.outDir,
+      timeoutMs: timeLimitS * 1000,
       ...(jobs !== undefined ? { jobs } : {}),
       onResult: (r, done, total) => io.stderr(`[${done}/${total}] ${r.status.toUpperCase().padEnd(5)} ${r.unit}${r.message ? `: ${r.message}` : ''}\n`),
     });
