@@ -12,5 +12,6 @@ const code = await runCli(argv, {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
+  isTTY: process.stderr.isTTY === true,
 });
 process.exitCode = code;

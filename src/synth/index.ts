@@ -46,6 +46,7 @@ export interface SynthOptions {
   /** Entities to synthesize (default: every layer with a testbench, and the top level). */
   units?: readonly string[];
   jobs?: number;
+  onStart?: (unit: string) => void;
   onResult?: (r: SynthUnit, done: number, total: number) => void;
 }
 
@@ -70,6 +71,7 @@ export async function synthesize(design: ResolvedDesign, testbenches: readonly T
     while (next < wanted.length) {
       const i = next++;
       const u = wanted[i]!;
+      o.onStart?.(u.node?.path ?? design.name);
       results[i] = await synthesizeOne(design, u.entity, u.node, u.node ? tbByUnit.get(u.node.path) : undefined, files, o.outDir);
       finished++;
       o.onResult?.(results[i]!, finished, wanted.length);

@@ -46,6 +46,7 @@ export interface SimulateOptions {
   jobs?: number;
   /** Time limit per testbench, all GHDL phases together (default SIM_TIME_LIMIT_MS). */
   timeoutMs?: number;
+  onStart?: (tb: TestbenchEntry) => void;
   onResult?: (r: SimResult, done: number, total: number) => void;
 }
 
@@ -63,6 +64,7 @@ export async function simulate(testbenches: readonly TestbenchEntry[], o: Simula
   const worker = async () => {
     while (next < testbenches.length) {
       const i = next++;
+      o.onStart?.(testbenches[i]!);
       results[i] = await simulateOne(testbenches[i]!, o);
       finished++;
       o.onResult?.(results[i]!, finished, testbenches.length);

@@ -12,6 +12,8 @@ export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   cwd: string;
+  /** stderr is a terminal (live progress); false or absent for pipes, files and tests. */
+  isTTY?: boolean;
 }
 
 export type OptionValues = Record<string, string | boolean | undefined>;

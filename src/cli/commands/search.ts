@@ -66,7 +66,7 @@ Exit codes: 0 a front was found, 1 no candidate fits the budget (the blocking re
     const windows = positiveInteger(values, 'windows', DEFAULT_SEARCH_WINDOWS);
     const project = await loadProjectInputs({ cwd: io.cwd, command: 'search', ...configOptions(values), ...(typeof values.out === 'string' ? { outDir: values.out } : {}) });
     const setup = setupSearch(project.loaded.config as Parameters<typeof setupSearch>[0], project.inputs.sources, project.inputs.data?.dataset, bits, windows);
-    const live = process.stderr.isTTY === true;
+    const live = io.isTTY === true && !values.json;
     io.stderr(`kiln search: ${project.design.name} on ${project.design.device.part}: ${setup.space.precisionGenes.length} width genes, ${setup.space.genes.length - setup.space.precisionGenes.length} storage and mapping genes${setup.space.pinned.length > 0 ? `, ${setup.space.pinned.length} pinned layers kept` : ''}\n`);
     const onProgress = (p: SearchProgress) => {
       const text = `[search] ${p.phase}: ${p.evaluations}/${p.budget} evaluations${p.front > 0 ? `, front ${p.front}` : ''}`;

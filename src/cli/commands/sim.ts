@@ -3,6 +3,7 @@ import { formatCount } from '../../emitters/report.js';
 import { didYouMean, KilnError } from '../../dsl/diagnostics.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { simulate, SIM_TIME_LIMIT_MS, type SimResult } from '../../toolchain/simulate.js';
+import { createProgress } from '../progress.js';
 import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fitExit, JSON_HELP, parseJobs, TOOL_OPTIONS, type Command, type Io, type OptionValues, configOptions } from './_shared.js';
 
 export const sim: Command = {
@@ -80,12 +81,18 @@ async function runSim(values: OptionValues, io: Io): Promise<number> {
       );
     }
     io.stderr(`simulating ${selected.length} testbench${selected.length === 1 ? '' : 'es'} with ${ghdlVersion()}\n`);
+    // GHDL's time grows with the simulated cycles
+    const work = (t: (typeof selected)[number]) => Math.max(1, t.expectedCycles * t.windows);
+    const progress = createProgress(io, { label: 'sim', units: selected.length, totalWork: selected.reduce((n, t) => n + work(t), 0), json: values.json === true });
+    const byUnit = new Map(selected.map((t) => [t.unit, t]));
     const results = await simulate(selected, {
       outDir: result.outDir,
       timeoutMs: timeLimitS * 1000,
       ...(jobs !== undefined ? { jobs } : {}),
-      onResult: (r, done, total) => io.stderr(`[${done}/${total}] ${r.status.toUpperCase().padEnd(5)} ${r.unit}${r.message ? `: ${r.message}` : ''}\n`),
+      onStart: (t) => progress.start(t.unit, work(t), t.kind === 'model' ? `the whole model: ${t.windows} windows × ${formatCount(t.expectedCycles)} cycles` : undefined),
+      onResult: (r, done, total) => progress.finish(r.unit, work(byUnit.get(r.unit)!), `[${done}/${total}] ${r.status.toUpperCase().padEnd(5)} ${r.unit} (${(r.durationMs / 1000).toFixed(1)} s)${r.message ? `: ${r.message}` : ''}`),
     });
+    progress.stop();
     const failed = results.filter((r) => r.status === 'fail');
     const errors = results.filter((r) => r.status === 'error');
     if (values.json) {

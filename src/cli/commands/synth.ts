@@ -9,6 +9,7 @@ import { iverilogVersion } from '../../synth/verilog-tb.js';
 import { ghdlAvailable, ghdlVersion } from '../../toolchain/ghdl.js';
 import { yosysAvailable, yosysVersion } from '../../toolchain/yosys.js';
 import { KILN_VERSION } from '../../version.js';
+import { createProgress } from '../progress.js';
 import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fitExit, JSON_HELP, parseJobs, TOOL_OPTIONS, configOptions, type Command } from './_shared.js';
 
 function requireTools(): void {
@@ -69,12 +70,19 @@ Exit codes: 0 every unit synthesized and its netlist matches the reference, 1 a 
       }
       const wholeKey = designKey(Object.entries(result.cache.manifest.units).map(([id, u]) => ({ id, kind: u.kind, key: u.key })));
       io.stderr(`synthesizing with ${ghdlVersion()}, ${yosysVersion()}, ${iverilogVersion()}\n`);
+      // yosys's time grows with the logic: a unit's estimated LUTs and flip-flops (the whole model's for the top level)
+      const costOf = new Map([...result.estimate.layers.map((l) => [l.path, l.lut + l.ff] as const), [design.name, result.estimate.total.lut + result.estimate.total.ff] as const]);
+      const work = (unit: string) => Math.max(1, costOf.get(unit) ?? 1);
+      const chosen = units ? [...entityOf].filter(([, e]) => units!.includes(e)).map(([u]) => u) : [...result.testbenches.map((t) => t.unit).filter((u) => u !== design.name), design.name];
+      const progress = createProgress(io, { label: 'synth', units: chosen.length, totalWork: chosen.reduce((n, u) => n + work(u), 0), json: values.json === true });
       const results = await synthesize(design, result.testbenches, {
         outDir: result.outDir,
         ...(units ? { units } : {}),
         ...(jobs !== undefined ? { jobs } : {}),
-        onResult: (r, done, total) => io.stderr(`[${done}/${total}] ${r.status.toUpperCase().padEnd(8)} ${r.unit} (${(r.durationMs / 1000).toFixed(1)} s)${r.message ? `: ${r.message}` : ''}\n`),
+        onStart: (unit) => progress.start(unit, work(unit), unit === design.name ? 'the whole model, flattened' : undefined),
+        onResult: (r, done, total) => progress.finish(r.unit, work(r.unit), `[${done}/${total}] ${r.status.toUpperCase().padEnd(8)} ${r.unit} (${(r.durationMs / 1000).toFixed(1)} s)${r.message ? `: ${r.message}` : ''}`),
       });
+      progress.stop();
       const report: SynthReport = {
         schema: 'kiln-synth',
         schemaVersion: 1,
