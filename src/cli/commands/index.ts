@@ -3,6 +3,7 @@ import type { Command } from './_shared.js';
 import { build } from './build.js';
 import { devices } from './devices.js';
 import { diff } from './diff.js';
+import { init } from './init.js';
 import { estimate } from './estimate.js';
 import { search } from './search.js';
 import { evalCommand } from './eval.js';
@@ -10,5 +11,5 @@ import { sim } from './sim.js';
 import { synth } from './synth.js';
 import { watch } from './watch.js';
 
-export const COMMANDS: Record<string, Command> = { build, watch, estimate, eval: evalCommand, search, sim, synth, diff, devices };
+export const COMMANDS: Record<string, Command> = { build, watch, estimate, eval: evalCommand, search, sim, synth, diff, init, devices };
 export * from './_shared.js';
