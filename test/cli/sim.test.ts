@@ -85,4 +85,16 @@ describe('kiln sim', () => {
       else process.env.KILN_GHDL = saved;
     }
   });
+
+  itGhdl('an over-budget design: the verdict and exit 1 without simulating; --no-budget simulates it', async () => {
+    const over = configSource(`{ device: 'xc7s6', budget: { lut: 0.05 }, model: transformer({ window: 3, inputFeatures: 2, dModel: 4, ffnDim: 4 }) }`);
+    const dir = project({ 'fpga.config.mjs': over });
+    const r = await kiln(['sim', '--json'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/kiln: not simulated: the design does not fit xc7s6 \(over on LUT.*\); --no-budget simulates it anyway/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ schema: 'kiln-sim', results: [], overBudget: expect.arrayContaining(['lut']) });
+    const anyway = await kiln(['sim', '--no-budget', '--layer', 'encoder.0.attn.softmax'], dir);
+    expect(anyway.stderr).toMatch(/\[1\/1\] PASS {2}encoder\.0\.attn\.softmax/);
+    expect(anyway.code).toBe(0);
+  });
 });

@@ -8,7 +8,7 @@ import { CONFIG_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fitExit, JSON_HELP, pa
 
 export const sim: Command = {
   summary: 'build, then run the generated self-checking testbenches in GHDL',
-  usage: 'kiln sim [--config PATH] [--config-timeout SECONDS] [--out DIR] [--layer PATH] [--jobs N] [--time-limit SECONDS] [--json]',
+  usage: 'kiln sim [--config PATH] [--config-timeout SECONDS] [--out DIR] [--layer PATH] [--jobs N] [--time-limit SECONDS] [--no-budget] [--json]',
   details: `Builds like 'kiln build', then simulates every layer's testbench (full-range random inputs) and the
 whole model's (the sample window), comparing every output with kiln's integer reference model and the
 measured cycles with the estimate.
@@ -21,11 +21,12 @@ ${CONFIG_HELP}
       --time-limit SECONDS
                       time one testbench may take, GHDL's analysis, elaboration and run together
                       (default ${SIM_TIME_LIMIT_MS / 1000}); one that runs past it is stopped and reported as an error naming it
+      --no-budget     simulate a design that is over the device budget (otherwise: the verdict, exit 1)
 ${JSON_HELP}
 
 Exit codes: 0 all outputs and cycle counts match, 1 a mismatch, 2 configuration, usage or tool error
 (GHDL missing: apt-get install ghdl; a testbench past its time limit).`,
-  options: { ...TOOL_OPTIONS, 'time-limit': { type: 'string' } },
+  options: { ...TOOL_OPTIONS, 'time-limit': { type: 'string' }, 'no-budget': { type: 'boolean' } },
   run: runSim,
 };
 
@@ -53,6 +54,12 @@ async function runSim(values: OptionValues, io: Io): Promise<number> {
   try {
     if (result.build.noHardware) {
       io.stderr(`kiln: nothing to simulate: the design is over budget, and ${result.build.noHardware.replace(/^the design is /, 'it is ')}\n`);
+      return fitExit(result.report.fits, result.report.over, io);
+    }
+    if (!result.report.fits && values['no-budget'] !== true) {
+      // minutes of GHDL for a design that cannot go on the device: the verdict first (--no-budget simulates anyway)
+      if (values.json) io.stdout(JSON.stringify({ schema: 'kiln-sim', schemaVersion: 1, ghdl: ghdlVersion(), results: [], passed: 0, failed: 0, errors: 0, overBudget: result.report.over }, null, 2) + '\n');
+      io.stderr(`kiln: not simulated: the design does not fit ${result.design.device.id} (over on ${result.report.over.map((r) => r.toUpperCase()).join(', ')}); --no-budget simulates it anyway\n`);
       return fitExit(result.report.fits, result.report.over, io);
     }
     let selected = result.testbenches;
