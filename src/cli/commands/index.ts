@@ -5,6 +5,7 @@ import { devices } from './devices.js';
 import { diff } from './diff.js';
 import { init } from './init.js';
 import { exportCommand, vivado } from './export.js';
+import { importUtilization } from './import-utilization.js';
 import { estimate } from './estimate.js';
 import { search } from './search.js';
 import { evalCommand } from './eval.js';
@@ -12,5 +13,5 @@ import { sim } from './sim.js';
 import { synth } from './synth.js';
 import { watch } from './watch.js';
 
-export const COMMANDS: Record<string, Command> = { build, watch, estimate, eval: evalCommand, search, sim, synth, diff, init, export: exportCommand, vivado, devices };
+export const COMMANDS: Record<string, Command> = { build, watch, estimate, eval: evalCommand, search, sim, synth, diff, init, export: exportCommand, vivado, 'import-utilization': importUtilization, devices };
 export * from './_shared.js';
