@@ -39,6 +39,8 @@ export interface SynthReport {
   flow: string;
   countingRule: string;
   units: SynthReportUnit[];
+  /** Only in a shard's report (kiln synth --shard K/N): which shard. */
+  shard?: { k: number; n: number };
 }
 
 export const COUNTING_RULE =

@@ -3,7 +3,7 @@
  * configured in the config must come out of synthesis as configured, and the estimate must match the
  * counting rules exactly and the fitted LUT/FF model closely.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { transformer } from '../../src/index.js';
@@ -141,4 +141,50 @@ describe('reports next to synthesis', () => {
     const after = JSON.parse((await kiln(['build', '--json'], dir)).stdout) as typeof report;
     expect(after.layers.filter((l) => l.synthesized)).toHaveLength(0);
   }, 600_000);
+
+  itTools('--shard K/N synthesizes every N-th unit; --merge of the shards gives the unsharded report (but for the seconds)', async () => {
+    const source = configSource(`{ device: 'xc7s15', model: transformer({ window: 3, inputFeatures: 2, dModel: 4, ffnDim: 4 }) }`);
+    const dir = project({ 'fpga.config.mjs': source });
+    const whole = await kiln(['synth', '--json'], dir);
+    expect(whole.code, whole.stderr).toBe(0);
+    type Report = { units: { unit: string; seconds?: number }[]; shard?: unknown };
+    const strip = (text: string) => JSON.parse(text, (k, v) => (k === 'seconds' ? undefined : v)) as Report;
+    const unsharded = strip(whole.stdout);
+    // one real shard on another machine: the first of 30 holds the first unit only, synthesized as unsharded
+    const other = project({ 'fpga.config.mjs': source });
+    const one = await kiln(['synth', '--shard', '1/30', '--json'], other);
+    expect(one.code, one.stderr).toBe(0);
+    const first = strip(one.stdout);
+    expect(first.shard).toEqual({ k: 1, n: 30 });
+    expect(first.units).toEqual([unsharded.units[0]]);
+    expect(readFileSync(join(other, 'build', 'synth', 'report.shard-1-of-30.json'), 'utf8')).toBe(one.stdout);
+    // the CI collects shard reports into one build folder; here, the unsharded units dealt as --shard K/3 deals them
+    const merged = project({ 'fpga.config.mjs': source });
+    expect((await kiln(['build'], merged)).code).toBe(0);
+    const early = await kiln(['synth', '--merge'], merged);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/no shard reports in build\/synth/);
+    const full = JSON.parse(whole.stdout) as Report;
+    mkdirSync(join(merged, 'build', 'synth'), { recursive: true });
+    for (let k = 1; k <= 3; k++) {
+      const shard = { ...full, units: full.units.filter((_, i) => i % 3 === k - 1), shard: { k, n: 3 } };
+      writeFileSync(join(merged, 'build', 'synth', `report.shard-${k}-of-3.json`), JSON.stringify(shard, null, 2) + '\n');
+    }
+    const r = await kiln(['synth', '--merge', '--json'], merged);
+    expect(r.code, r.stderr).toBe(0);
+    expect(strip(r.stdout)).toEqual(unsharded);
+    expect(readFileSync(join(merged, 'build', 'synth', 'report.json'), 'utf8')).toBe(r.stdout);
+    // a shard missing, or of a different build, is refused
+    writeFileSync(join(merged, 'build', 'synth', 'report.shard-2-of-3.json'), '{}');
+    expect((await kiln(['synth', '--merge'], merged)).stderr).toMatch(/shard 2 of 3 is missing or unreadable/);
+    const full2 = { ...full, units: full.units.filter((_, i) => i % 3 === 1), shard: { k: 2, n: 3 } };
+    writeFileSync(join(merged, 'build', 'synth', 'report.shard-2-of-3.json'), JSON.stringify(full2));
+    writeFileSync(join(merged, 'fpga.config.mjs'), source.replace('ffnDim: 4', 'ffnDim: 8'));
+    const stale = await kiln(['synth', '--merge'], merged);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/changed since its shard was synthesized/);
+    const bad = await kiln(['synth', '--shard', '4/3'], merged);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--shard must be K\/N with 1 <= K <= N/);
+  }, 900_000);
 });
