@@ -14,6 +14,7 @@ import { KilnError } from '../dsl/diagnostics.js';
 import { ioFailure } from '../util/io-error.js';
 import { KILN_DIR } from './manifest.js';
 import { tempName } from './write.js';
+import { onInterrupt } from '../util/interrupt.js';
 
 export const LOCK_FILE = `${KILN_DIR}/lock`;
 
@@ -132,9 +133,12 @@ export async function acquireLock(outDir: string, command: string, cwd = process
 
 function handle(path: string, token: string): BuildLock {
   let released = false;
+  // a command stopped by Ctrl-C or SIGTERM releases it on the way out (src/util/interrupt.ts)
+  const forget = onInterrupt(() => releaseSync());
   const releaseSync = () => {
     if (released) return;
     released = true;
+    forget();
     try {
       if (parse(readFileSync(path, 'utf8'))?.token === token) unlinkSync(path);
     } catch {

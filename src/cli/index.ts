@@ -7,6 +7,10 @@ const LOADS_CONFIG = new Set(['build', 'estimate', 'sim', 'synth']);
 const argv = process.argv.slice(2);
 if (LOADS_CONFIG.has(argv[0] ?? '') && !argv.includes('--help') && !argv.includes('-h')) sharedSandbox().warm();
 
+// Ctrl-C or SIGTERM stops a one-shot command at once: its tools are killed and its lock released on the way
+// out (exit 130 / 143). kiln watch handles the signals itself.
+if (argv[0] !== 'watch') (await import('../util/interrupt.js')).exitOnInterrupt();
+
 const { runCli } = await import('./main.js');
 const code = await runCli(argv, {
   stdout: (s) => process.stdout.write(s),

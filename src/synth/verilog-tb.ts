@@ -4,6 +4,7 @@
  * the same cycle count. (GHDL's VHDL testbench proves the VHDL; this proves what yosys is given.)
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { onInterrupt } from '../util/interrupt.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestbenchEntry } from '../emitters/vhdl/index.js';
@@ -117,7 +118,14 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number |
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
+    const stop = onInterrupt(() => child.kill('SIGKILL'));
+    child.on('error', (err) => {
+      stop();
+      reject(err);
+    });
+    child.on('close', (code) => {
+      stop();
+      resolve({ code, out });
+    });
   });
 }

@@ -11,6 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { onInterrupt } from '../util/interrupt.js';
 
 export interface GhdlRunOptions {
   /** GHDL library directory (`--workdir`); created if missing. Also the working directory of every ghdl
@@ -162,6 +163,9 @@ function exec(args: string[], cwd: string, deadline: number, backend?: string): 
     let timedOut = false;
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout = cap(stdout, d)));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = cap(stderr, d)));
+    const stopGroup = onInterrupt(() => {
+      if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       try {
@@ -176,6 +180,7 @@ function exec(args: string[], cwd: string, deadline: number, backend?: string): 
       reject(err.code === 'ENOENT' ? new ToolMissingError(ghdlCommand(), GHDL_HINT) : err);
     });
     child.on('close', (code) => {
+      stopGroup();
       clearTimeout(timer);
       if (timedOut) stderr += `\n[kiln: ghdl ${args[0]} killed: time limit exceeded]\n`;
       resolvePromise({ exitCode: timedOut ? null : code, timedOut, stdout, stderr });

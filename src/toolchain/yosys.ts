@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolMissingError } from './ghdl.js';
+import { onInterrupt } from '../util/interrupt.js';
 
 const YOSYS_HINT = 'install it with `apt-get install yosys` on Debian/Ubuntu, or set KILN_YOSYS to its path';
 
@@ -53,11 +54,14 @@ export function runYosys(cwd: string, script: string, timeoutMs = 1_800_000): Pr
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const stop = onInterrupt(() => child.kill('SIGKILL'));
     child.on('error', (err: NodeJS.ErrnoException) => {
+      stop();
       clearTimeout(timer);
       reject(err.code === 'ENOENT' ? new ToolMissingError(yosysCommand(), YOSYS_HINT) : err);
     });
     child.on('close', (code) => {
+      stop();
       clearTimeout(timer);
       resolve({ ok: code === 0, exitCode: code, stdout, stderr, durationMs: Date.now() - start });
     });
