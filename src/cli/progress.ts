@@ -57,7 +57,8 @@ function liveProgress(o: ProgressOptions): UnitProgress {
       stream: process.stderr,
       format: `[${o.label}] {bar} {done}/{units} | {current} | elapsed {elapsed} | remaining {remaining}`,
       barsize: 24,
-      hideCursor: true,
+      // the cursor stays: a Ctrl-C exits at once (src/util/interrupt.ts), with no chance to show it again
+      hideCursor: false,
       clearOnComplete: true,
       autopadding: true,
       etaBuffer: 1,
